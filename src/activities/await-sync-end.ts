@@ -1,0 +1,44 @@
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../failure-types';
+import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
+import { isTerminal } from '../labelstudio/storage-types';
+import { resolveClient } from './resolve-client';
+import { toSnapshot } from './snapshot';
+import { formatDuration, nextProgressMark, type ProgressMark } from './stall-tracker';
+import { asActivity } from './to-failure';
+import type { AwaitSyncEndInput, EndedSnapshot } from './types';
+
+/**
+ * Checks the storage once. While the sync runs it throws a benign, retryable failure, so the
+ * activity's retry policy is the poll schedule: history does not grow with the wait and no worker
+ * slot is held between polls.
+ */
+export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
+  return async function awaitSyncEnd({ ref, syncAttempt, stallTimeoutMs }: AwaitSyncEndInput): Promise<EndedSnapshot> {
+    const client = resolveClient(registry, ref.connection);
+    const snapshot = toSnapshot(await asActivity(() => client.getExportStorage(ref.type, ref.id)));
+    // A terminal status left by an older sync does not count: wait until ours shows.
+    if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) return { ...snapshot, status: snapshot.status };
+
+    const at = now();
+    const mark = nextProgressMark(activityInfo().heartbeatDetails as ProgressMark | undefined, snapshot, at);
+    const still = at - mark.since;
+    if (still >= stallTimeoutMs) {
+      throw ApplicationFailure.create({
+        type: FailureType.SyncStalled,
+        nonRetryable: true,
+        message:
+          `sync of ${ref.type} storage ${ref.id} stalled: ${snapshot.status} with no progress for ${formatDuration(still)} ` +
+          `(stall timeout ${formatDuration(stallTimeoutMs)}); Label Studio may have no worker for its queue`,
+        details: [snapshot],
+      });
+    }
+    heartbeat(mark);
+    throw ApplicationFailure.create({
+      type: FailureType.SyncStillRunning,
+      message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
+      category: 'BENIGN',
+    });
+  };
+}

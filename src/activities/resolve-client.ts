@@ -1,0 +1,16 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { connectionEnvPrefix } from '../config/label-studio-connections';
+import { FailureType } from '../failure-types';
+import type { LabelStudioClient } from '../labelstudio/client';
+import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
+
+export function resolveClient(registry: LabelStudioClientRegistry, connection: string): LabelStudioClient {
+  const client = registry.get(connection);
+  if (client) return client;
+  const prefix = connectionEnvPrefix(connection);
+  throw ApplicationFailure.nonRetryable(
+    `no Label Studio connection named ${JSON.stringify(connection)} on this worker (it has: ${registry.names().join(', ') || 'none'}); ` +
+      `configure it with ${prefix}URL and ${prefix}API_KEY${connection === 'default' ? '' : ` and list it in LABEL_STUDIO_CONNECTIONS`}`,
+    FailureType.UnknownConnection,
+  );
+}

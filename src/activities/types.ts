@@ -1,0 +1,55 @@
+import type { StorageType, SyncStatus, TerminalStatus } from '../labelstudio/storage-types';
+
+/** Names a storage without saying where Label Studio is: the worker maps `connection` to a URL and key. */
+export interface StorageRef {
+  connection: string;
+  type: StorageType;
+  id: number;
+}
+
+/** What the workflow learns of a storage: the sync fields only, so no storage secret reaches history. */
+export interface StorageSnapshot {
+  status: SyncStatus;
+  /** meta.attempts: how many syncs Label Studio has queued for this storage so far. */
+  attempts: number;
+  project: number;
+  title: string | null;
+  synchronizable: boolean;
+  lastSync: string | null;
+  lastSyncCount: number | null;
+  lastSyncJob: string | null;
+  timeQueued: string | null;
+  timeInProgress: string | null;
+  timeLastPing: string | null;
+  timeCompleted: string | null;
+  timeFailure: string | null;
+  duration: number | null;
+  totalAnnotations: number | null;
+  /** The end of Label Studio's traceback: the error is at the bottom. */
+  traceback: string | null;
+}
+
+export interface TriggerSyncInput {
+  ref: StorageRef;
+  /** meta.attempts read before triggering: a retry that sees more knows its earlier POST landed. */
+  baselineAttempts: number;
+}
+
+export interface TriggerSyncResult {
+  snapshot: StorageSnapshot;
+  /** false when a retried attempt found that the POST of an earlier attempt had already landed. */
+  posted: boolean;
+  /** meta.attempts of the sync this trigger started. */
+  syncAttempt: number;
+}
+
+export interface AwaitSyncEndInput {
+  ref: StorageRef;
+  /** The meta.attempts value of the sync being waited for. */
+  syncAttempt: number;
+  /** Fail as stalled when the storage shows no progress for this long. */
+  stallTimeoutMs: number;
+}
+
+/** The storage once the awaited sync has ended. */
+export type EndedSnapshot = StorageSnapshot & { status: TerminalStatus };

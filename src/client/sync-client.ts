@@ -1,0 +1,69 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
+import { STORAGE_KEY } from '../workflows/search-attributes';
+import { resolveSyncInput, type SyncExportStorageInput } from '../workflows/sync-policy';
+import type { SyncReport } from '../workflows/sync-report';
+import { storageKey, syncWorkflowId } from '../workflows/workflow-ids';
+import type { syncExportStorage } from '../workflows/sync-export-storage';
+import { toSyncWorkflowError } from './sync-failure';
+
+export interface StartSyncOptions {
+  taskQueue?: string;
+  /** Tag the workflow with the LabelStudioStorage search attribute; the server must know it. Default true. */
+  searchAttributes?: boolean;
+}
+
+export interface StartedSync {
+  handle: WorkflowHandle<typeof syncExportStorage>;
+  workflowId: string;
+  /** true when a sync workflow for this storage was already running and this call joined it. */
+  joined: boolean;
+}
+
+/**
+ * Starts the sync workflow of one storage, or joins the one already running for it: the workflow
+ * id is the storage's, so two callers never start two syncs of the same storage.
+ */
+export async function startStorageSync(client: Client, input: SyncExportStorageInput, options: StartSyncOptions = {}): Promise<StartedSync> {
+  const { connection, storageType, storageId } = resolveSyncInput(input); // bad input fails here, before anything starts
+  const workflowId = syncWorkflowId(connection, storageType, storageId);
+  try {
+    const handle = await client.workflow.start<typeof syncExportStorage>('syncExportStorage', {
+      workflowId,
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes:
+        options.searchAttributes === false ? undefined : [{ key: STORAGE_KEY, value: storageKey(connection, storageType, storageId) }],
+    });
+    return { handle, workflowId, joined: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw explainSearchAttributeError(err);
+    return { handle: client.workflow.getHandle<typeof syncExportStorage>(workflowId), workflowId, joined: true };
+  }
+}
+
+/** Starts (or joins) the sync and waits for its report; a failed sync throws SyncWorkflowError. */
+export async function runStorageSync(client: Client, input: SyncExportStorageInput, options: StartSyncOptions = {}): Promise<SyncReport> {
+  const { handle, workflowId } = await startStorageSync(client, input, options);
+  return awaitSyncReport(handle, workflowId);
+}
+
+export async function awaitSyncReport(handle: WorkflowHandle<typeof syncExportStorage>, workflowId = handle.workflowId): Promise<SyncReport> {
+  try {
+    return await handle.result();
+  } catch (err) {
+    throw toSyncWorkflowError(err, workflowId);
+  }
+}
+
+function explainSearchAttributeError(err: unknown): unknown {
+  const message = (err as Error)?.message ?? '';
+  if (!/search attribute/i.test(message)) return err;
+  return new Error(
+    `${message}. Register this package's search attributes once per namespace: ` +
+      `temporal operator search-attribute create --name LabelStudioStorage --type Keyword && ` +
+      `temporal operator search-attribute create --name LabelStudioSyncStatus --type Keyword ` +
+      `(or start without them: searchAttributes: false / --no-search-attributes)`,
+  );
+}

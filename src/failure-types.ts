@@ -1,0 +1,18 @@
+/**
+ * ApplicationFailure `type`s this package raises. Pure constants, shared by activities,
+ * workflows and callers that branch on them.
+ */
+export const FailureType = {
+  InvalidInput: 'InvalidInput',
+  UnknownConnection: 'UnknownConnection',
+  /** Prefix: a Label Studio error becomes `LabelStudio.<kind>`, e.g. LabelStudio.not_found. */
+  LabelStudio: 'LabelStudio',
+  SyncStillRunning: 'SyncStillRunning',
+  SyncStalled: 'SyncStalled',
+  SyncFailed: 'SyncFailed',
+  SyncCompletedWithErrors: 'SyncCompletedWithErrors',
+  SyncTimedOut: 'SyncTimedOut',
+  TargetShortfall: 'TargetShortfall',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

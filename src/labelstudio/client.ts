@@ -1,0 +1,201 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { createAuthenticator, type Authenticator } from './auth';
+import { LabelStudioError, kindForStatus, type LabelStudioErrorKind } from './errors';
+import { parseExportStorage, type ExportStorage } from './export-storage';
+import { parseRetryAfter } from './retry-after';
+import { isStorageType, STORAGE_TYPES, type StorageType } from './storage-types';
+
+export interface LabelStudioClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Named in error messages instead of the URL, which must stay out of workflow history. */
+  connectionName?: string;
+  connectTimeoutMs?: number;
+  /** Time allowed for an answer. Community runs a whole export inside the sync POST, so keep it generous. */
+  responseTimeoutMs?: number;
+  /** Share one connection pool between clients, or inject one in tests. */
+  dispatcher?: Dispatcher;
+}
+
+type Method = 'GET' | 'POST';
+
+/** One client for every export storage type: they all share the route shape. */
+export class LabelStudioClient {
+  readonly connectionName: string;
+  private readonly base: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly auth: Authenticator;
+
+  constructor(options: LabelStudioClientOptions) {
+    this.connectionName = options.connectionName ?? 'default';
+    this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    const responseTimeout = options.responseTimeoutMs ?? 300_000;
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+        headersTimeout: responseTimeout,
+        bodyTimeout: responseTimeout,
+      });
+    this.auth = createAuthenticator(options.apiKey, (refresh) => this.exchangeRefreshToken(refresh));
+  }
+
+  get authScheme(): Authenticator['scheme'] {
+    return this.auth.scheme;
+  }
+
+  getExportStorage(type: StorageType, id: number): Promise<ExportStorage> {
+    const path = `api/storages/export/${checkedType(type)}/${checkedId(id)}`;
+    return this.call('GET', path, `read ${type} storage ${id}`).then((body) =>
+      parseExportStorage(body, `read ${type} storage ${id}`),
+    );
+  }
+
+  /** Triggers a sync; the answer is the storage as it stands right after (usually `queued`). */
+  triggerExportSync(type: StorageType, id: number): Promise<ExportStorage> {
+    const path = `api/storages/export/${checkedType(type)}/${checkedId(id)}/sync`;
+    return this.call('POST', path, `sync ${type} storage ${id}`).then((body) =>
+      parseExportStorage(body, `sync ${type} storage ${id}`),
+    );
+  }
+
+  /** A project's export storages, of one type or (without `type`) of all types. */
+  async listExportStorages(project: number, type?: StorageType): Promise<ExportStorage[]> {
+    const what = `list ${type ?? 'all'} export storages of project ${project}`;
+    const path = type
+      ? `api/storages/export/${checkedType(type)}?project=${checkedId(project)}`
+      : `api/storages/export?project=${checkedId(project)}`;
+    const body = await this.call('GET', path, what);
+    if (!Array.isArray(body)) throw this.error('bad_response', what, 'the answer is not a JSON list');
+    return body.map((item: unknown) => {
+      const storage = parseExportStorage(item, what);
+      // The per-type list omits `type` on some versions; the route says what it is.
+      return type && typeof storage.type !== 'string' ? { ...storage, type } : storage;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async call(method: Method, path: string, what: string, retriedAuth = false): Promise<unknown> {
+    const authorization = await this.auth.header();
+    const answer = await this.send(method, path, what, { authorization });
+    if (answer.status === 401 && !retriedAuth && (await this.auth.renewAfterUnauthorized())) {
+      return this.call(method, path, what, true);
+    }
+    return this.interpret(answer, what);
+  }
+
+  private async send(method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
+    try {
+      const res = await request(new URL(path, this.base), {
+        method,
+        dispatcher: this.dispatcher,
+        headers: { accept: 'application/json', ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body,
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: res.headers, text };
+    } catch (err) {
+      throw this.transportError(err, what);
+    }
+  }
+
+  private interpret(answer: { status: number; headers: Dispatcher.ResponseData['headers']; text: string }, what: string): unknown {
+    const json = parseJson(answer.text);
+    if (answer.status >= 200 && answer.status < 300) {
+      if (json === undefined) throw this.error('bad_response', what, `HTTP ${answer.status} with a body that is not JSON`);
+      return json;
+    }
+    const detail = errorDetail(json, answer.text);
+    const kind = kindForStatus(answer.status, detail) ?? 'bad_response';
+    const hint = kind === 'unauthorized' ? ' (Label Studio refused the API key: check the key configured for this connection)' : '';
+    throw new LabelStudioError(
+      kind,
+      `Label Studio [${this.connectionName}] ${what}: HTTP ${answer.status}${detail ? `: ${detail}` : ''}${hint}`,
+      answer.status,
+      detail,
+      parseRetryAfter(answer.headers['retry-after']),
+    );
+  }
+
+  private async exchangeRefreshToken(refresh: string): Promise<string> {
+    const what = 'exchange the personal access token for an access token';
+    const answer = await this.send('POST', 'api/token/refresh/', what, {}, JSON.stringify({ refresh }));
+    let body: unknown;
+    try {
+      body = this.interpret(answer, what);
+    } catch (err) {
+      if (!(err instanceof LabelStudioError && err.kind === 'unauthorized')) throw err;
+      throw new LabelStudioError(
+        'unauthorized',
+        `Label Studio [${this.connectionName}] refused the personal access token (HTTP 401${err.detail ? `: ${err.detail}` : ''}): create a new one on the Account page`,
+        401,
+        err.detail,
+      );
+    }
+    const access = (body as { access?: unknown } | undefined)?.access;
+    if (typeof access !== 'string') throw this.error('bad_response', what, 'no "access" token in the answer');
+    return access;
+  }
+
+  private error(kind: LabelStudioErrorKind, what: string, why: string): LabelStudioError {
+    return new LabelStudioError(kind, `Label Studio [${this.connectionName}] ${what}: ${why}`);
+  }
+
+  /** Keeps only the error code: undici's messages carry the host and port, which stay out of history. */
+  private transportError(err: unknown, what: string): LabelStudioError {
+    if (err instanceof LabelStudioError) return err;
+    const code = (err as { code?: unknown }).code;
+    const label = typeof code === 'string' ? code : 'unknown network error';
+    const timeouts: Record<string, string> = {
+      UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+      UND_ERR_HEADERS_TIMEOUT: 'no answer within the response timeout',
+      UND_ERR_BODY_TIMEOUT: 'the answer stalled past the response timeout',
+    };
+    const timeout = timeouts[label];
+    if (timeout) return this.error('timeout', what, `${timeout} (${label})`);
+    return this.error('connection', what, `cannot reach Label Studio (${label})`);
+  }
+}
+
+function checkedType(type: string): StorageType {
+  if (!isStorageType(type)) {
+    throw new LabelStudioError(
+      'unknown_storage_type',
+      `unknown export storage type ${JSON.stringify(type)}: use one of ${STORAGE_TYPES.join(', ')}`,
+    );
+  }
+  return type;
+}
+
+function checkedId(id: number): number {
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new LabelStudioError('validation', `invalid id ${JSON.stringify(id)}: a positive integer is required`);
+  }
+  return id;
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Label Studio's errors carry `detail`; "not synchronizable" carries `message`; proxies send text. */
+function errorDetail(json: unknown, text: string): string | undefined {
+  if (json && typeof json === 'object') {
+    const record = json as Record<string, unknown>;
+    const detail = record.detail ?? record.message;
+    const validation = record.validation_errors ? ` ${JSON.stringify(record.validation_errors)}` : '';
+    if (typeof detail === 'string') return `${detail}${validation}`;
+  }
+  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain ? plain.slice(0, 200) : undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * Every failure of a Label Studio call becomes one of these. `permanent` decides retrying:
+ * a permanent error will answer the same way next time, a transient one may not.
+ * Messages name the connection, the operation, the HTTP status and Label Studio's `detail`;
+ * never the base URL or the key, because messages end up in workflow history.
+ */
+export type LabelStudioErrorKind =
+  | 'validation' // 400
+  | 'not_synchronizable' // 400 "Storage N is not synchronizable"
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'unknown_storage_type'
+  | 'bad_response' // not the JSON we expect
+  | 'rate_limited' // 429
+  | 'server_error' // 500, 502, 503, 504
+  | 'connection' // refused, reset, DNS
+  | 'timeout'; // connect or response timeout
+
+const PERMANENT_KINDS: ReadonlySet<LabelStudioErrorKind> = new Set([
+  'validation',
+  'not_synchronizable',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'unknown_storage_type',
+  'bad_response',
+]);
+
+export class LabelStudioError extends Error {
+  override readonly name = 'LabelStudioError';
+  readonly permanent: boolean;
+
+  constructor(
+    readonly kind: LabelStudioErrorKind,
+    message: string,
+    readonly httpStatus?: number,
+    readonly detail?: string,
+    /** Milliseconds Label Studio (or a proxy) asked us to wait, from Retry-After. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.permanent = PERMANENT_KINDS.has(kind);
+  }
+}
+
+export function kindForStatus(status: number, detail: string | undefined): LabelStudioErrorKind | undefined {
+  if (status === 400) return /not synchronizable/i.test(detail ?? '') ? 'not_synchronizable' : 'validation';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'validation';
+  return undefined;
+}

@@ -1,0 +1,53 @@
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes';
+import { freeLoopbackPort, startLocalProcess, waitUntilReady } from './child-process';
+import { findTemporalCli } from './temporal-cli';
+
+export interface DevServerOptions {
+  /** Keep state in this SQLite file; in memory when absent. */
+  dbFilename?: string;
+  /** Serve the Web UI (on a free port); default true. */
+  ui?: boolean;
+  namespace?: string;
+  /** Copy the server's output to stderr. */
+  echo?: boolean;
+}
+
+export interface RunningDevServer {
+  /** host:port for the gRPC frontend. */
+  address: string;
+  namespace: string;
+  uiUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** A Temporal dev server on loopback with this package's search attributes registered. */
+export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
+  const cli = await findTemporalCli();
+  const namespace = options.namespace ?? 'default';
+  const port = await freeLoopbackPort();
+  const uiPort = options.ui === false ? undefined : await freeLoopbackPort();
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
+  args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
+  if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) args.push('--search-attribute', `${name}=${type}`);
+
+  const proc = startLocalProcess({ name: 'temporal', command: cli, args, echo: options.echo });
+  const address = `127.0.0.1:${port}`;
+  await waitUntilReady(
+    proc,
+    'Temporal dev server',
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    60_000,
+    300,
+  );
+  return { address, namespace, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, stop: () => proc.stop() };
+}

@@ -1,0 +1,42 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
+import type { LabelStudioConnection } from '../config/label-studio-connections';
+
+export interface SyncWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  labelStudio: ReadonlyMap<string, LabelStudioConnection>;
+  /** Extra worker settings (tuning, interceptors, a prebuilt workflow bundle). */
+  tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
+}
+
+export interface SyncWorker {
+  worker: Worker;
+  /** Runs until shutdown() (or a signal, when the worker handles them), then closes the Label Studio pools. */
+  run(): Promise<void>;
+}
+
+/** A worker that registers every workflow and activity of this package. */
+export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
+  const registry = new LabelStudioClientRegistry(options.labelStudio);
+  const worker = await Worker.create({
+    workflowsPath: require.resolve('../workflows'),
+    ...options.tuning,
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(registry),
+  });
+  return {
+    worker,
+    run: async () => {
+      try {
+        await worker.run();
+      } finally {
+        await registry.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** `<connection>/<type>/<id>`: find every sync of one storage. */
+export const STORAGE_KEY = defineSearchAttributeKey('LabelStudioStorage', SearchAttributeType.KEYWORD);
+/** running, then the outcome. */
+export const SYNC_STATUS = defineSearchAttributeKey('LabelStudioSyncStatus', SearchAttributeType.KEYWORD);
+
+/** The attributes a server must know before workflows are started with them (name → type). */
+export const SEARCH_ATTRIBUTE_DEFINITIONS = { LabelStudioStorage: 'Keyword', LabelStudioSyncStatus: 'Keyword' } as const;

@@ -1,0 +1,262 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  TimeoutFailure,
+  defineQuery,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, EndedSnapshot, StorageRef, StorageSnapshot } from '../activities';
+import { FailureType } from '../failure-types';
+import { isRunning } from '../labelstudio/storage-types';
+import { backoffDelay } from './retry-delay';
+import { STORAGE_KEY, SYNC_STATUS } from './search-attributes';
+import { resolveSyncInput, type ResolvedSyncInput, type SyncExportStorageInput } from './sync-policy';
+import type { AttemptStatus, SyncAttemptRecord, SyncOutcome, SyncPhase, SyncReport, SyncState } from './sync-report';
+
+export const syncStateQuery = defineQuery<SyncState>('syncState');
+
+/** Label Studio calls that are not the poll: a few quick retries for transient errors. */
+const requests = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+/**
+ * Runs one export-storage sync to its end: read the baseline, trigger (or attach to the running
+ * sync), wait with backoff, then branch on the outcome. Every attempt lands in the report.
+ */
+export async function syncExportStorage(input: SyncExportStorageInput): Promise<SyncReport> {
+  const cfg = resolveSyncInput(input);
+  const ref: StorageRef = { connection: cfg.connection, type: cfg.storageType, id: cfg.storageId };
+  const run = new SyncRun(cfg, ref);
+  setHandler(syncStateQuery, () => run.state());
+  try {
+    return await run.execute();
+  } catch (err) {
+    if (isCancellation(err)) throw run.cancelled();
+    throw err;
+  }
+}
+
+class SyncRun {
+  private readonly startedAt = new Date();
+  private readonly deadline: number;
+  private readonly records: SyncAttemptRecord[] = [];
+  private readonly warnings: string[] = [];
+  private readonly tracked = workflowInfo().typedSearchAttributes.get(STORAGE_KEY) !== undefined;
+  private phase: SyncPhase = 'reading';
+  private phaseSince = new Date();
+  private attempt = 0;
+  private syncAttempt: number | null = null;
+  private attemptStartedAt = new Date();
+  private mode: AttemptMode = 'triggered';
+  private latest: StorageSnapshot | null = null;
+
+  constructor(
+    private readonly cfg: ResolvedSyncInput,
+    private readonly ref: StorageRef,
+  ) {
+    this.deadline = this.startedAt.getTime() + cfg.timeoutMs;
+  }
+
+  state(): SyncState {
+    return {
+      phase: this.phase,
+      attempt: this.attempt,
+      syncAttempt: this.syncAttempt,
+      phaseSince: this.phaseSince.toISOString(),
+      attempts: [...this.records],
+    };
+  }
+
+  async execute(): Promise<SyncReport> {
+    this.setStatusAttribute('running');
+    this.latest = await this.labelStudio(() => requests.readStorage(this.ref));
+    for (;;) {
+      this.attempt += 1;
+      this.attemptStartedAt = new Date();
+      await this.startOrAttach();
+      this.enter('waiting');
+      const end = await this.awaitEnd();
+      this.latest = end;
+      this.record(end.status, end);
+
+      if (end.status === 'completed') return this.finish('completed');
+      if (end.status === 'completed_with_errors') {
+        const message = `sync of ${this.describe()} completed with errors${excerpt(end.traceback)}`;
+        if (this.cfg.onCompletedWithErrors === 'warn') {
+          log.warn(message, { attempt: this.attempt });
+          this.warnings.push(message);
+          return this.finish('completed_with_errors');
+        }
+        if (this.cfg.onCompletedWithErrors === 'fail') throw this.fail('completed_with_errors', FailureType.SyncCompletedWithErrors, message);
+      }
+      await this.backOffOrGiveUp(end);
+    }
+  }
+
+  cancelled(): CancelledFailure {
+    if (this.phase === 'waiting') this.record('cancelled', this.latest);
+    const report = this.report('cancelled');
+    this.setStatusAttribute('cancelled');
+    const remote = this.syncAttempt !== null ? ` Label Studio cannot cancel a sync: sync #${this.syncAttempt} of ${this.describe()} may still be running.` : '';
+    return new CancelledFailure(`sync workflow cancelled.${remote}`, [report]);
+  }
+
+  private async startOrAttach(): Promise<void> {
+    const baseline = this.latest!;
+    if (this.attempt === 1 && this.cfg.attachToRunning && isRunning(baseline.status)) {
+      this.syncAttempt = baseline.attempts;
+      this.mode = 'attached';
+      log.info('attaching to the sync already running', { syncAttempt: baseline.attempts });
+      return;
+    }
+    this.enter('triggering');
+    const triggered = await this.labelStudio(() => requests.triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts }));
+    this.latest = triggered.snapshot;
+    this.syncAttempt = triggered.syncAttempt;
+    this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
+  }
+
+  /** The poll: one activity whose retry policy is the backoff schedule, bounded by the overall timeout. */
+  private async awaitEnd(): Promise<EndedSnapshot> {
+    const remaining = this.deadline - Date.now();
+    if (remaining <= 0) throw this.timedOut();
+    const { awaitSyncEnd } = proxyActivities<Activities>({
+      startToCloseTimeout: '2m',
+      scheduleToCloseTimeout: remaining,
+      retry: {
+        initialInterval: this.cfg.poll.initialMs,
+        backoffCoefficient: this.cfg.poll.coefficient,
+        maximumInterval: this.cfg.poll.maxMs,
+        maximumAttempts: 0,
+      },
+    });
+    try {
+      return await awaitSyncEnd({ ref: this.ref, syncAttempt: this.syncAttempt!, stallTimeoutMs: this.cfg.stallTimeoutMs });
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      if (err.cause instanceof TimeoutFailure) throw this.timedOut();
+      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.SyncStalled) {
+        const snapshot = (err.cause.details?.[0] as StorageSnapshot | undefined) ?? this.latest;
+        this.latest = snapshot;
+        this.record('stalled', snapshot);
+        throw this.fail('stalled', FailureType.SyncStalled, err.cause.message);
+      }
+      throw this.labelStudioFailure(err);
+    }
+  }
+
+  private async backOffOrGiveUp(end: StorageSnapshot): Promise<void> {
+    const what = end.status === 'failed' ? 'failed' : 'completed with errors';
+    const type = end.status === 'failed' ? FailureType.SyncFailed : FailureType.SyncCompletedWithErrors;
+    const outcome: SyncOutcome = end.status === 'failed' ? 'failed' : 'completed_with_errors';
+    if (this.attempt >= this.cfg.maxAttempts) {
+      throw this.fail(outcome, type, `sync of ${this.describe()} ${what} ${this.attempt} time(s), the maximum${excerpt(end.traceback)}`);
+    }
+    const delay = backoffDelay(this.cfg.retryBackoff, this.attempt);
+    if (Date.now() + delay >= this.deadline) {
+      throw this.fail(outcome, type, `sync of ${this.describe()} ${what} and the overall timeout leaves no room for another attempt${excerpt(end.traceback)}`);
+    }
+    log.warn(`sync ${what}; retrying after a backoff`, { attempt: this.attempt, delayMs: delay });
+    this.enter('backing-off');
+    await sleep(delay);
+  }
+
+  /** Runs a plain Label Studio activity; its permanent errors fail the workflow with the report attached. */
+  private async labelStudio<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      throw this.labelStudioFailure(err);
+    }
+  }
+
+  private labelStudioFailure(err: ActivityFailure): ApplicationFailure {
+    const cause = err.cause;
+    const message = cause?.message ?? err.message;
+    const type = cause instanceof ApplicationFailure && cause.type ? cause.type : FailureType.LabelStudio;
+    return this.fail('failed', type, message, err);
+  }
+
+  private timedOut(): ApplicationFailure {
+    this.record('timed_out', this.latest);
+    return this.fail(
+      'timed_out',
+      FailureType.SyncTimedOut,
+      `sync of ${this.describe()} did not end within the overall timeout; the last status was ${this.latest?.status ?? 'unknown'} and Label Studio may still be running it`,
+    );
+  }
+
+  private fail(outcome: SyncOutcome, type: string, message: string, cause?: Error): ApplicationFailure {
+    return ApplicationFailure.create({ message, type, nonRetryable: true, details: [this.finish(outcome)], cause });
+  }
+
+  private finish(outcome: SyncOutcome): SyncReport {
+    this.enter('done');
+    this.setStatusAttribute(outcome);
+    return this.report(outcome);
+  }
+
+  private report(outcome: SyncOutcome): SyncReport {
+    return {
+      storage: {
+        connection: this.ref.connection,
+        type: this.ref.type,
+        id: this.ref.id,
+        project: this.latest?.project ?? null,
+        title: this.latest?.title ?? null,
+      },
+      outcome,
+      attempts: [...this.records],
+      startedAt: this.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      final: this.latest,
+      warnings: [...this.warnings],
+    };
+  }
+
+  private record(status: AttemptStatus, s: StorageSnapshot | null): void {
+    this.records.push({
+      attempt: this.attempt,
+      mode: this.mode,
+      syncAttempt: this.syncAttempt ?? s?.attempts ?? 0,
+      status,
+      startedAt: this.attemptStartedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      lastSync: s?.lastSync ?? null,
+      lastSyncCount: s?.lastSyncCount ?? null,
+      lastSyncJob: s?.lastSyncJob ?? null,
+      traceback: s?.traceback ?? null,
+    });
+  }
+
+  private enter(phase: SyncPhase): void {
+    this.phase = phase;
+    this.phaseSince = new Date();
+  }
+
+  private setStatusAttribute(status: string): void {
+    if (this.tracked) upsertSearchAttributes([{ key: SYNC_STATUS, value: status }]);
+  }
+
+  private describe(): string {
+    return `${this.ref.type} storage ${this.ref.id}`;
+  }
+}
+
+type AttemptMode = SyncAttemptRecord['mode'];
+
+function excerpt(traceback: string | null): string {
+  if (!traceback) return '';
+  const lastLine = traceback.trim().split('\n').pop() ?? '';
+  return `: ${lastLine.slice(0, 300)}`;
+}

@@ -1,0 +1,44 @@
+import type { StorageSnapshot } from '../activities/types';
+import type { StorageType } from '../labelstudio/storage-types';
+
+export type AttemptStatus = 'completed' | 'completed_with_errors' | 'failed' | 'stalled' | 'timed_out' | 'cancelled';
+
+export type SyncOutcome = AttemptStatus;
+
+/** One sync of the storage, as this workflow saw it. Times are workflow times (ISO 8601). */
+export interface SyncAttemptRecord {
+  attempt: number;
+  /** triggered: this workflow posted it; attached: it was already running; landed-earlier: a retried trigger found its first POST had landed. */
+  mode: 'triggered' | 'attached' | 'landed-earlier';
+  /** Label Studio's meta.attempts for this sync. */
+  syncAttempt: number;
+  status: AttemptStatus;
+  startedAt: string;
+  endedAt: string;
+  lastSync: string | null;
+  lastSyncCount: number | null;
+  lastSyncJob: string | null;
+  traceback: string | null;
+}
+
+export interface SyncReport {
+  storage: { connection: string; type: StorageType; id: number; project: number | null; title: string | null };
+  outcome: SyncOutcome;
+  attempts: SyncAttemptRecord[];
+  startedAt: string;
+  endedAt: string;
+  /** The storage as last read. */
+  final: StorageSnapshot | null;
+  warnings: string[];
+}
+
+export type SyncPhase = 'reading' | 'triggering' | 'waiting' | 'backing-off' | 'done';
+
+/** What the `syncState` query answers while the workflow runs. */
+export interface SyncState {
+  phase: SyncPhase;
+  attempt: number;
+  syncAttempt: number | null;
+  phaseSince: string;
+  attempts: SyncAttemptRecord[];
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { LabelStudioConnection } from '../../src/config/label-studio-connections';
+import { createSyncWorker } from '../../src/worker/create-worker';
+import { rememberSecret } from './secrets';
+
+export interface TestTemporal {
+  client: Client;
+  taskQueue: string;
+  /** Stops the worker and closes the connections. */
+  close(): Promise<void>;
+}
+
+/** Label Studio connection settings for a test worker; its URL and key are remembered for the audit. */
+export function labelStudioConnection(name: string, baseUrl: string, apiKey: string): LabelStudioConnection {
+  rememberSecret(apiKey, new URL(baseUrl).host);
+  return { name, baseUrl, apiKey, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 };
+}
+
+/** A client and a running worker, on a task queue of their own, attached to the run's server. */
+export async function startTestWorker(connections: LabelStudioConnection[]): Promise<TestTemporal> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const { worker, run } = await createSyncWorker({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    labelStudio: new Map(connections.map((c) => [c.name, c])),
+  });
+  const running = run();
+  return {
+    client,
+    taskQueue,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
