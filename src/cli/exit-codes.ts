@@ -1,0 +1,46 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { SyncWorkflowError } from '../client/sync-failure';
+import { ConfigError } from '../config/config-error';
+import { FailureType } from '../failure-types';
+import type { SyncOutcome } from '../workflows/sync-report';
+
+/** Exit codes scripts can rely on. */
+export const ExitCode = {
+  Ok: 0,
+  SyncFailed: 1,
+  CompletedWithErrors: 2,
+  BadInput: 3,
+  Unreachable: 4,
+  Config: 5,
+  Cancelled: 6,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export function exitCodeForOutcome(outcome: SyncOutcome): ExitCodeValue {
+  if (outcome === 'completed') return ExitCode.Ok;
+  if (outcome === 'completed_with_errors') return ExitCode.CompletedWithErrors;
+  if (outcome === 'cancelled') return ExitCode.Cancelled;
+  return ExitCode.SyncFailed;
+}
+
+const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${FailureType.LabelStudio}.timeout`]);
+
+export function exitCodeForError(err: unknown): ExitCodeValue {
+  if (err instanceof ConfigError) return ExitCode.Config;
+  const type = err instanceof SyncWorkflowError ? err.failureType : err instanceof ApplicationFailure ? err.type : undefined;
+  if (type === FailureType.InvalidInput) return ExitCode.BadInput;
+  if (type === FailureType.UnknownConnection) return ExitCode.Config;
+  if (type && UNREACHABLE_TYPES.has(type)) return ExitCode.Unreachable;
+  if (type === FailureType.SyncCompletedWithErrors) return ExitCode.CompletedWithErrors;
+  if (type === 'Cancelled') return ExitCode.Cancelled;
+  if (err instanceof SyncWorkflowError) return ExitCode.SyncFailed;
+  if (isConnectionError(err)) return ExitCode.Unreachable;
+  return ExitCode.SyncFailed;
+}
+
+/** Temporal's client raises plain errors when the server cannot be reached. */
+function isConnectionError(err: unknown): boolean {
+  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''}`;
+  return /TransportError|UNAVAILABLE|ECONNREFUSED|Failed to connect|connection refused|DEADLINE_EXCEEDED/i.test(text);
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { syncCommand } from './commands/sync';
+import { workerCommand } from './commands/worker';
+import { ExitCode, exitCodeForError } from './exit-codes';
+
+const program = new Command('label-studio-temporal')
+  .description('Durable Label Studio export-storage syncs on Temporal')
+  .showHelpAfterError()
+  .exitOverride();
+program.addCommand(syncCommand());
+program.addCommand(workerCommand());
+// Subcommands do not inherit these: usage errors must reach the catch below, not exit(1).
+for (const command of program.commands) command.exitOverride().showHelpAfterError();
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with code 0.
+    process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
+    return;
+  }
+  process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exitCode = exitCodeForError(err);
+});

@@ -1,0 +1,39 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { syncStateQuery } from '../workflows/sync-export-storage';
+import type { SyncState } from '../workflows/sync-report';
+
+/**
+ * Prints the workflow's phase as it changes (through the syncState query) until stopped.
+ * Progress is for people: it goes to stderr, so --json output on stdout stays clean.
+ */
+export function followProgress(handle: WorkflowHandle, write: (line: string) => void, intervalMs = 1000): () => void {
+  let last = '';
+  let stopped = false;
+  const tick = async () => {
+    if (stopped) return;
+    const state = await handle.query<SyncState>(syncStateQuery).catch(() => undefined);
+    if (state) {
+      const line = describeState(state);
+      if (line !== last) write(line);
+      last = line;
+    }
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  let timer = setTimeout(tick, 0);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+function describeState(state: SyncState): string {
+  const sync = state.syncAttempt !== null ? ` (Label Studio sync #${state.syncAttempt})` : '';
+  const phase: Record<SyncState['phase'], string> = {
+    reading: 'reading the storage',
+    triggering: 'triggering the sync',
+    waiting: 'waiting for the sync to end',
+    'backing-off': 'previous sync failed; backing off before retrying',
+    done: 'done',
+  };
+  return `attempt ${state.attempt}: ${phase[state.phase]}${sync}, since ${state.phaseSince}`;
+}
