@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    globalSetup: ['test/setup/temporal-server.ts'],
+    globalSetup: ['test/setup/existing-temporal-server.ts'],
     include: ['test/audit/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    globalSetup: ['test/setup/temporal-server.ts'],
+    globalSetup: ['test/setup/fresh-temporal-server.ts'],
     include: ['test/**/*.test.ts'],
     exclude: ['test/audit/**', 'node_modules/**'],
     testTimeout: 120_000,

@@ -45,15 +45,15 @@ export async function startStorageSync(client: Client, input: SyncExportStorageI
 
 /** Starts (or joins) the sync and waits for its report; a failed sync throws SyncWorkflowError. */
 export async function runStorageSync(client: Client, input: SyncExportStorageInput, options: StartSyncOptions = {}): Promise<SyncReport> {
-  const { handle, workflowId } = await startStorageSync(client, input, options);
-  return awaitSyncReport(handle, workflowId);
+  const { handle } = await startStorageSync(client, input, options);
+  return awaitSyncReport(handle);
 }
 
-export async function awaitSyncReport(handle: WorkflowHandle<typeof syncExportStorage>, workflowId = handle.workflowId): Promise<SyncReport> {
+export async function awaitSyncReport(handle: WorkflowHandle<typeof syncExportStorage>): Promise<SyncReport> {
   try {
     return await handle.result();
   } catch (err) {
-    throw toSyncWorkflowError(err, workflowId);
+    throw await toSyncWorkflowError(err, handle);
   }
 }
 

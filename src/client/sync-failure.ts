@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { WorkflowFailedError } from '@temporalio/client';
-import type { SyncReport } from '../workflows/sync-report';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CANCELLATION_REPORT_MEMO, type SyncReport } from '../workflows/sync-report';
 
 /** A sync workflow that did not succeed, with its report (every attempt) when it got that far. */
 export class SyncWorkflowError extends Error {
@@ -16,15 +16,21 @@ export class SyncWorkflowError extends Error {
   }
 }
 
-/** Unwraps a WorkflowFailedError into the failure the workflow raised and the report it carried. */
-export function toSyncWorkflowError(err: unknown, workflowId: string): unknown {
+/**
+ * Unwraps a WorkflowFailedError into the failure the workflow raised and the report it carried:
+ * in the failure's details, or for a cancelled sync in the workflow's memo.
+ */
+export async function toSyncWorkflowError(err: unknown, handle: WorkflowHandle): Promise<unknown> {
   if (!(err instanceof WorkflowFailedError)) return err;
   const cause = err.cause;
   if (cause instanceof ApplicationFailure) {
-    return new SyncWorkflowError(cause.message, cause.type ?? undefined, cause.details?.[0] as SyncReport | undefined, workflowId);
+    return new SyncWorkflowError(cause.message, cause.type ?? undefined, cause.details?.[0] as SyncReport | undefined, handle.workflowId);
   }
   if (cause instanceof CancelledFailure) {
-    return new SyncWorkflowError(cause.message, 'Cancelled', cause.details?.[0] as SyncReport | undefined, workflowId);
+    const memo = await handle.describe().then((d) => d.memo, () => undefined);
+    const report = memo?.[CANCELLATION_REPORT_MEMO] as SyncReport | undefined;
+    const message = ['sync workflow cancelled', ...(report?.warnings ?? [])].join('; ');
+    return new SyncWorkflowError(message, 'Cancelled', report, handle.workflowId);
   }
-  return new SyncWorkflowError(cause?.message ?? err.message, undefined, undefined, workflowId);
+  return new SyncWorkflowError(cause?.message ?? err.message, undefined, undefined, handle.workflowId);
 }

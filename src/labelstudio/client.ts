@@ -196,6 +196,6 @@ function errorDetail(json: unknown, text: string): string | undefined {
     const validation = record.validation_errors ? ` ${JSON.stringify(record.validation_errors)}` : '';
     if (typeof detail === 'string') return `${detail}${validation}`;
   }
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text.replace(/<head>[\s\S]*<\/head>/i, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return plain ? plain.slice(0, 200) : undefined;
 }

@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { connect } from 'node:net';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes';
 import { freeLoopbackPort, startLocalProcess, waitUntilReady } from './child-process';
 import { findTemporalCli } from './temporal-cli';
@@ -37,17 +38,27 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   await waitUntilReady(
     proc,
     'Temporal dev server',
-    async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return true;
-      } finally {
-        await connection.close();
-      }
-    },
+    () => portAccepts(port),
     60_000,
     300,
   );
+  // The port opens a moment before the frontend serves; one real call proves it does.
+  const connection = await Connection.connect({ address, connectTimeout: 10_000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+  } finally {
+    await connection.close();
+  }
   return { address, namespace, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, stop: () => proc.stop() };
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
@@ -22,7 +24,7 @@ export interface SyncWorker {
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const registry = new LabelStudioClientRegistry(options.labelStudio);
   const worker = await Worker.create({
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: workflowsPath(),
     ...options.tuning,
     connection: options.connection,
     namespace: options.namespace,
@@ -39,4 +41,10 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
       }
     },
   };
+}
+
+/** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
+export function workflowsPath(): string {
+  const js = join(__dirname, '..', 'workflows', 'index.js');
+  return existsSync(js) ? js : join(__dirname, '..', 'workflows', 'index.ts');
 }

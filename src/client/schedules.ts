@@ -1,0 +1,168 @@
+import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOverlapPolicy } from '@temporalio/client';
+import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
+import type { Duration } from '../workflows/duration';
+import { InvalidScheduleError } from './invalid-schedule';
+import { checkCatchupWindow, checkOverlap, compileSpec, type OverlapName, type SyncScheduleSpec } from './schedule-spec';
+import { compileTarget, MEMO_KEY, type ScheduleTarget } from './schedule-target';
+import { describeView, isSyncSchedule, summaryView, type SyncScheduleSummary, type SyncScheduleView } from './schedule-view';
+
+export interface CreateSyncScheduleOptions {
+  scheduleId: string;
+  target: ScheduleTarget;
+  spec: SyncScheduleSpec;
+  /** What to do when a run is due while the previous one still runs; default skip. */
+  overlap?: OverlapName;
+  /** After an outage, runs missed by at most this long still start (at least 10s); Temporal's default otherwise. */
+  catchupWindow?: Duration;
+  /** Pause the schedule when a run fails; default false. */
+  pauseOnFailure?: boolean;
+  paused?: boolean;
+  note?: string;
+  taskQueue?: string;
+  /** Tag the schedule and its runs with the package's search attributes; default true. */
+  searchAttributes?: boolean;
+}
+
+/** Changes to a schedule; what is absent stays. `cron`/`calendars` replace all of the schedule's times. */
+export interface SyncScheduleChanges {
+  cron?: string | string[];
+  calendars?: SyncScheduleSpec['calendars'];
+  timezone?: string;
+  jitter?: Duration;
+  overlap?: OverlapName;
+  catchupWindow?: Duration;
+  pauseOnFailure?: boolean;
+}
+
+/**
+ * Creates a Temporal Schedule running syncExportStorage or syncProjectExports. Everything is checked
+ * first (spec, time zone, jitter, policies, the workflow input): a bad value throws
+ * InvalidScheduleError and nothing is created.
+ */
+export async function createSyncSchedule(client: Client, options: CreateSyncScheduleOptions): Promise<ScheduleHandle> {
+  checkScheduleId(options.scheduleId);
+  const target = compileTarget(options.target);
+  const spec = compileSpec(options.spec);
+  const overlap = checkOverlap(options.overlap ?? 'skip');
+  const catchupWindow = options.catchupWindow === undefined ? undefined : checkCatchupWindow(options.catchupWindow);
+  const memo = { [MEMO_KEY]: target.memo };
+  const typedSearchAttributes = options.searchAttributes === false ? undefined : target.searchAttributes;
+  return refusedAsInvalid(() =>
+    client.schedule.create({
+      scheduleId: options.scheduleId,
+      spec,
+      action: {
+        type: 'startWorkflow',
+        workflowType: target.workflowType,
+        args: target.args,
+        taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+        // Temporal appends each run's scheduled time to this id.
+        workflowId: options.scheduleId,
+        memo,
+        typedSearchAttributes,
+      },
+      policies: { overlap, catchupWindow, pauseOnFailure: options.pauseOnFailure ?? false },
+      state: { paused: options.paused ?? false, note: options.note },
+      memo,
+      typedSearchAttributes,
+    }),
+  );
+}
+
+/** The schedules this package created (those with its memo), optionally of one project. */
+export async function listSyncSchedules(client: Client, filter: { connection?: string; project?: number } = {}): Promise<SyncScheduleSummary[]> {
+  const found: SyncScheduleSummary[] = [];
+  for await (const s of client.schedule.list()) {
+    if (!isSyncSchedule(s.memo)) continue;
+    const view = summaryView(s);
+    if (filter.project !== undefined && view.target?.project !== filter.project) continue;
+    if (filter.connection !== undefined && view.target?.connection !== filter.connection) continue;
+    found.push(view);
+  }
+  return found;
+}
+
+export async function describeSyncSchedule(client: Client, scheduleId: string): Promise<SyncScheduleView> {
+  return describeView(await client.schedule.getHandle(scheduleId).describe());
+}
+
+/** Applies the changes after checking them all; nothing changes when one is bad. */
+export async function updateSyncSchedule(client: Client, scheduleId: string, changes: SyncScheduleChanges): Promise<void> {
+  const times = changes.cron !== undefined || changes.calendars !== undefined;
+  const spec = times ? compileSpec({ cron: changes.cron, calendars: changes.calendars, timezone: changes.timezone, jitter: changes.jitter }) : undefined;
+  if (!times && changes.timezone !== undefined) compileSpec({ cron: '@daily', timezone: changes.timezone });
+  const jitter = changes.jitter === undefined ? undefined : compileSpec({ cron: '@daily', jitter: changes.jitter }).jitter;
+  const overlap = changes.overlap === undefined ? undefined : checkOverlap(changes.overlap);
+  const catchupWindow = changes.catchupWindow === undefined ? undefined : checkCatchupWindow(changes.catchupWindow);
+  await refusedAsInvalid(() =>
+    client.schedule.getHandle(scheduleId).update((previous) => ({
+      ...previous,
+      spec: {
+        ...previous.spec,
+        ...(spec ? { calendars: spec.calendars ?? [], cronExpressions: spec.cronExpressions ?? [], intervals: [] } : {}),
+        ...(changes.timezone !== undefined ? { timezone: changes.timezone } : {}),
+        ...(jitter !== undefined ? { jitter } : {}),
+      },
+      policies: {
+        ...previous.policies,
+        ...(overlap ? { overlap } : {}),
+        ...(catchupWindow !== undefined ? { catchupWindow } : {}),
+        ...(changes.pauseOnFailure !== undefined ? { pauseOnFailure: changes.pauseOnFailure } : {}),
+      },
+      state: { paused: previous.state.paused, note: previous.state.note, remainingActions: previous.state.remainingActions },
+    })),
+  );
+}
+
+export function pauseSyncSchedule(client: Client, scheduleId: string, note?: string): Promise<void> {
+  return client.schedule.getHandle(scheduleId).pause(note);
+}
+
+export function unpauseSyncSchedule(client: Client, scheduleId: string, note?: string): Promise<void> {
+  return client.schedule.getHandle(scheduleId).unpause(note);
+}
+
+/**
+ * Starts a run now. By default under the schedule's own overlap policy (so a sync still running is
+ * not doubled); the SDK's default would be allow-all.
+ */
+export async function triggerSyncSchedule(client: Client, scheduleId: string, overlap?: OverlapName): Promise<void> {
+  const handle = client.schedule.getHandle(scheduleId);
+  const policy: ScheduleOverlapPolicy = overlap !== undefined ? checkOverlap(overlap) : (await handle.describe()).policies.overlap;
+  await handle.trigger(policy);
+}
+
+/** Takes the runs the schedule would have taken between start and end, now. */
+export async function backfillSyncSchedule(client: Client, scheduleId: string, window: { start: Date; end: Date; overlap?: OverlapName }): Promise<void> {
+  const { start, end } = window;
+  if (!(start instanceof Date) || Number.isNaN(start.getTime())) throw new InvalidScheduleError('backfill.start', 'must be a valid date');
+  if (!(end instanceof Date) || Number.isNaN(end.getTime())) throw new InvalidScheduleError('backfill.end', 'must be a valid date');
+  if (end <= start) throw new InvalidScheduleError('backfill.end', 'must be after backfill.start');
+  const overlap = window.overlap === undefined ? undefined : checkOverlap(window.overlap, 'backfill.overlap');
+  await client.schedule.getHandle(scheduleId).backfill({ start, end, overlap });
+}
+
+export function deleteSyncSchedule(client: Client, scheduleId: string): Promise<void> {
+  return client.schedule.getHandle(scheduleId).delete();
+}
+
+function checkScheduleId(id: unknown): void {
+  if (typeof id !== 'string' || !/^[^\s]{1,200}$/.test(id)) {
+    throw new InvalidScheduleError('scheduleId', `must be 1 to 200 characters without spaces (got ${JSON.stringify(id)})`);
+  }
+}
+
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** The server checks the spec again; what it refuses becomes the same typed error. */
+async function refusedAsInvalid<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const grpc = [err, (err as Error)?.cause].find(isGrpcServiceError);
+    if (grpc?.code === GRPC_INVALID_ARGUMENT) {
+      throw new InvalidScheduleError('spec', `refused by the Temporal server: ${grpc.details}`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Client } from '@temporalio/client';
+import { runStorageSync, startStorageSync } from '../../src/client/sync-client';
+import { SyncWorkflowError } from '../../src/client/sync-failure';
+import type { StorageType } from '../../src/labelstudio/storage-types';
+import type { SyncPolicy } from '../../src/workflows/sync-policy';
+import { TEST_CONNECTION } from './temporal';
+
+/** Fast schedules so a test crosses several polls and retries in well under a second each. */
+export const FAST: SyncPolicy = {
+  poll: { initial: '100ms', coefficient: 1.5, max: '400ms' },
+  retryBackoff: { initial: '100ms', coefficient: 2, max: '1s' },
+  stallTimeout: '1m',
+  timeout: '2m',
+};
+
+export function syncInput(type: StorageType, id: number, policy: SyncPolicy = {}, connection = TEST_CONNECTION) {
+  return { connection, storageType: type, storageId: id, policy: { ...FAST, ...policy } };
+}
+
+export function runSync(client: Client, taskQueue: string, type: StorageType, id: number, policy: SyncPolicy = {}, connection = TEST_CONNECTION) {
+  return runStorageSync(client, syncInput(type, id, policy, connection), { taskQueue });
+}
+
+export function startSync(client: Client, taskQueue: string, type: StorageType, id: number, policy: SyncPolicy = {}) {
+  return startStorageSync(client, syncInput(type, id, policy), { taskQueue });
+}
+
+/** The SyncWorkflowError a sync ended with; fails the test when it succeeded instead. */
+export async function syncError(promise: Promise<unknown>): Promise<SyncWorkflowError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof SyncWorkflowError) return err;
+    throw err;
+  }
+  throw new Error('expected the sync workflow to fail, but it succeeded');
+}
