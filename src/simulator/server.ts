@@ -1,0 +1,193 @@
+// The HTTP server: logs every request, applies injected faults around the routing, and owns the lifecycle.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { authScheme, Authenticator, randomLegacyToken, type AuthScheme } from './auth';
+import { type StorageType } from './catalog';
+import { ApiError } from './errors';
+import { FaultQueue, faultResponse, type Fault } from './faults';
+import { apiError, type SimResponse } from './response';
+import { Router } from './routes';
+import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome } from './storages';
+
+export interface SimulatorOptions {
+  /** default 0: any free port; the server listens on 127.0.0.1 only */
+  port?: number;
+  /**
+   * default 'enterprise': a sync POST answers `queued` at once and the job moves on in the background, with
+   * last_sync_job = the job id. 'community': the POST runs the sync inside the request (runMs) and answers
+   * its end state, last_sync_job null; Enterprise-only storage types do not exist.
+   */
+  edition?: 'enterprise' | 'community';
+  /** default: a random 40-hex key, accepted as `Authorization: Token <key>` */
+  legacyToken?: string;
+  /** default true; false answers legacy tokens 401 "...legacy token authentication has been disabled..." */
+  legacyTokensEnabled?: boolean;
+  /** default 5 min: lifetime of the access tokens POST /api/token/refresh/ issues */
+  accessTokenTtlMs?: number;
+  /** default false (SQLite: a trigger during a run starts another sync); true: PostgreSQL's row lock refuses it */
+  concurrentSyncGuard?: boolean;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** path with its query, as sent */
+  path: string;
+  /** status answered; 0 while unanswered and for requests a fault dropped (reset, lose-response) */
+  status: number;
+  /** arrival, ms since the epoch */
+  at: number;
+  /** scheme presented in Authorization, valid or not */
+  auth: AuthScheme;
+}
+
+export class LabelStudioSimulator {
+  readonly url: string;
+  private readonly log: RequestRecord[] = [];
+  private readonly faults = new FaultQueue();
+  private readonly delays = new Set<NodeJS.Timeout>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly store: StorageStore,
+    private readonly auth: Authenticator,
+    private readonly router: Router,
+  ) {
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res));
+  }
+
+  static async start(options: SimulatorOptions = {}): Promise<LabelStudioSimulator> {
+    const edition = options.edition ?? 'enterprise';
+    const store = new StorageStore({ edition, concurrentSyncGuard: options.concurrentSyncGuard ?? false });
+    const auth = new Authenticator({
+      legacyToken: options.legacyToken ?? randomLegacyToken(),
+      legacyTokensEnabled: options.legacyTokensEnabled ?? true,
+      accessTokenTtlMs: options.accessTokenTtlMs ?? 5 * 60_000,
+    });
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition));
+  }
+
+  get legacyToken(): string {
+    return this.auth.legacyToken;
+  }
+
+  /** A JWT refresh token (HS256) to exchange at POST /api/token/refresh/. */
+  get personalAccessToken(): string {
+    return this.auth.personalAccessToken;
+  }
+
+  get requests(): ReadonlyArray<RequestRecord> {
+    return this.log;
+  }
+
+  /** Returns the new id (unique across types). Status starts `initialized`, meta null. */
+  addStorage(init: StorageInit): number {
+    return this.store.add(init);
+  }
+
+  /** Outcomes are consumed one per sync that starts; the last one repeats. */
+  setScript(type: StorageType, id: number, script: SyncOutcome[]): void {
+    this.store.setScript(this.record(type, id), script);
+  }
+
+  /** The storage as GET would return it (without running the list endpoints' health check). */
+  storage(type: StorageType, id: number): Record<string, unknown> {
+    return this.store.view(this.record(type, id));
+  }
+
+  /** How many syncs the server actually started for this storage (meta.attempts, unless a race rewrote it). */
+  syncsStarted(type: StorageType, id: number): number {
+    return this.record(type, id).syncsStarted;
+  }
+
+  injectFault(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  clearRequests(): void {
+    this.log.length = 0;
+  }
+
+  /** Stops jobs and timers and ends every connection, idle keep-alive ones included. */
+  async close(): Promise<void> {
+    this.store.close();
+    this.delays.forEach((t) => clearTimeout(t));
+    this.delays.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private record(type: StorageType, id: number): StorageRecord {
+    const record = this.store.get(type, id);
+    if (!record) throw new Error(`no ${type} export storage with id ${id}`);
+    return record;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const entry: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      status: 0,
+      at: Date.now(),
+      auth: authScheme(req.headers.authorization),
+    };
+    this.log.push(entry);
+    const fault = this.faults.take(entry.method, entry.path);
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      this.send(res, entry, faultResponse(fault));
+      return;
+    }
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch {
+      return; // the client went away before sending its body: Django would not run the view either
+    }
+    const response = await this.router
+      .handle({ method: entry.method, target: entry.path, authorization: req.headers.authorization, body })
+      .catch((error: unknown) => apiError(new ApiError(500, error instanceof Error ? error.message : String(error))));
+    if (fault?.kind === 'delay') await this.delay(fault.ms);
+    if (fault?.kind === 'lose-response') {
+      req.socket.destroy();
+      return;
+    }
+    this.send(res, entry, response);
+  }
+
+  private send(res: ServerResponse, entry: RequestRecord, response: SimResponse): void {
+    entry.status = response.status;
+    res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+    res.end(response.body);
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve();
+      }, ms);
+      timer.unref();
+      this.delays.add(timer);
+    });
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
