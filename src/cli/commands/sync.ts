@@ -85,7 +85,7 @@ async function runSync(type: string, id: string, options: SyncOptions): Promise<
     }
     const stop = followProgress(started.handle, err);
     try {
-      const report = await awaitSyncReport(started.handle, started.workflowId);
+      const report = await awaitSyncReport(started.handle);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
       return exitCodeForOutcome(report.outcome);
     } catch (e) {
