@@ -87,11 +87,12 @@ function installExitHook(): void {
     live.clear();
   };
   process.on('exit', cleanupAll);
-  // On a signal Node exits without 'exit' handlers: clean up, then let the signal do its default.
+  // A signal's default action skips 'exit' handlers: clean up, then re-raise it unless another
+  // listener (e.g. a Temporal worker's graceful shutdown) has taken charge of the signal.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       cleanupAll();
-      process.kill(process.pid, signal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
   }
 }
