@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awaitSyncReport } from '../src/client/sync-client';
 import { FailureType } from '../src/failure-types';
 import type { LabelStudioSimulator } from '../src/simulator';
+import { recordHistory } from './helpers/record-history';
 import { startSimulator } from './helpers/simulated-label-studio';
 import { runSync, startSync, syncError } from './helpers/sync-run';
+import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 // syncExportStorage through every branch, on a real Temporal server against the simulator
@@ -22,6 +24,10 @@ describe('syncExportStorage', () => {
     await sim?.close();
   });
 
+  /** Keeps the history of the sync of this storage for the replay test (when recording). */
+  const keep = (type: Parameters<typeof syncWorkflowId>[1], id: number, name: string) =>
+    recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, type, id)), name);
+
   const requestsTo = (id: number, method?: string) =>
     sim.requests.filter((r) => r.path.split('?')[0]!.includes(`/${id}`) && (!method || r.method === method)).length;
 
@@ -35,6 +41,7 @@ describe('syncExportStorage', () => {
     expect(report.attempts[0]!.lastSyncJob).toEqual(expect.any(String));
     expect(report.attempts[0]!.lastSync).toEqual(expect.any(String));
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'completed');
   });
 
   it.each(['gcs', 'gcswif', 's3', 's3s', 'azure', 'azure_spi', 'redis', 'localfiles', 'databricks'] as const)(
@@ -53,6 +60,7 @@ describe('syncExportStorage', () => {
     expect(report.outcome).toBe('completed_with_errors');
     expect(report.warnings.join()).toContain('2 objects failed');
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'completed-with-errors-warn');
   });
 
   it('fails on completed_with_errors under the fail policy, without retrying', async () => {
@@ -69,6 +77,7 @@ describe('syncExportStorage', () => {
     expect(report.outcome).toBe('completed');
     expect(report.attempts.map((a) => a.status)).toEqual(['completed_with_errors', 'completed']);
     expect(sim.syncsStarted('gcs_sa', id)).toBe(2);
+    await keep('gcs_sa', id, 'completed-with-errors-retry');
   });
 
   it('retries a failed sync after a durable backoff and then completes', async () => {
@@ -78,6 +87,7 @@ describe('syncExportStorage', () => {
     expect(report.attempts.map((a) => [a.status, a.syncAttempt])).toEqual([['failed', 1], ['completed', 2]]);
     expect(report.attempts[0]!.traceback).toContain('PermissionDenied');
     expect(sim.syncsStarted('gcs_sa', id)).toBe(2);
+    await keep('gcs_sa', id, 'failed-then-completed');
   });
 
   it('fails with the last traceback once the attempts run out', async () => {
@@ -88,6 +98,7 @@ describe('syncExportStorage', () => {
     expect(err.message).toContain('3 time(s)');
     expect(err.report?.attempts).toHaveLength(3);
     expect(sim.syncsStarted('gcs_sa', id)).toBe(3);
+    await keep('gcs_sa', id, 'failed-attempts-exhausted');
   });
 
   it('fails as stalled when a sync sits in queued without progress', async () => {
@@ -97,6 +108,7 @@ describe('syncExportStorage', () => {
     expect(err.message).toMatch(/stalled: queued with no progress for \d+s \(stall timeout 2s\)/);
     expect(err.report?.attempts[0]?.status).toBe('stalled');
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'stalled');
   });
 
   it('fails as timed out when the overall timeout passes first, saying the sync may still run', async () => {
@@ -105,6 +117,7 @@ describe('syncExportStorage', () => {
     expect(err.failureType).toBe(FailureType.SyncTimedOut);
     expect(err.message).toContain('may still be running');
     expect(err.report?.outcome).toBe('timed_out');
+    await keep('gcs_sa', id, 'timed-out');
   });
 
   it.each([
@@ -152,6 +165,31 @@ describe('syncExportStorage', () => {
     // Retry-After: 3 was honoured, not the 1 s the retry policy would have waited.
     const posts = sim.requests.filter((r) => r.method === 'POST' && path.test(r.path));
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(2900);
+    await keep('gcs_sa', id, 'transient-errors-recovered');
+  });
+
+  it('treats a sync POST that keeps answering 500 as a failed attempt, retried per the policy', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed' }] });
+    const path = `/api/storages/export/gcs_sa/${id}/sync`;
+    // Three quick tries per attempt: the whole first attempt is refused, the second one goes through.
+    sim.injectFault({ kind: 'status', status: 500, times: 3, detail: 'Bucket not found', match: { method: 'POST', path } });
+    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id, { maxAttempts: 2 });
+    expect(report.outcome).toBe('completed');
+    expect(report.attempts.map((a) => a.status)).toEqual(['failed', 'completed']);
+    expect(report.attempts[0]!.traceback).toContain('Bucket not found');
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'trigger-refused-then-completed');
+  });
+
+  it('fails with Label Studio\'s error once every attempt was refused', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project });
+    const path = `/api/storages/export/gcs_sa/${id}/sync`;
+    sim.injectFault({ kind: 'status', status: 500, times: 6, detail: 'Absolute local path does not exist', match: { method: 'POST', path } });
+    const err = await syncError(runSync(t.client, t.taskQueue, 'gcs_sa', id, { maxAttempts: 2 }));
+    expect(err.failureType).toBe(FailureType.SyncFailed);
+    expect(err.message).toContain('Absolute local path does not exist');
+    expect(err.report?.attempts).toHaveLength(2);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(0);
   });
 
   it('does not trigger a second sync when the POST landed but its answer was lost', async () => {
@@ -162,6 +200,7 @@ describe('syncExportStorage', () => {
     expect(report.attempts[0]).toMatchObject({ mode: 'landed-earlier', syncAttempt: 1 });
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
     expect(Number((sim.storage('gcs_sa', id).meta as { attempts: number }).attempts)).toBe(1);
+    await keep('gcs_sa', id, 'lost-post-answer');
   });
 
   it('attaches to a sync that is already running instead of starting another', async () => {
@@ -172,6 +211,7 @@ describe('syncExportStorage', () => {
     expect(report.outcome).toBe('completed');
     expect(report.attempts[0]).toMatchObject({ mode: 'attached', syncAttempt: 1 });
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'attached');
   });
 
   it('starts a new sync over a running one when attach is off', async () => {
@@ -200,6 +240,7 @@ describe('syncExportStorage', () => {
     expect(err.failureType).toBe('Cancelled');
     expect(err.message).toContain('may still be running');
     expect(err.report?.attempts[0]?.status).toBe('cancelled');
+    await recordHistory(handle, 'cancelled');
   });
 
   it('refuses invalid input at once, naming the field', async () => {

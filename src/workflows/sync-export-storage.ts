@@ -30,6 +30,15 @@ const requests = proxyActivities<Activities>({
 });
 
 /**
+ * The sync POST gets fewer quick retries: Community validates the target inside the request and
+ * answers 500 while it is gone, which is a failed attempt for the sync policy to retry, durably.
+ */
+const trigger = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
+/**
  * Runs one export-storage sync to its end: read the baseline, trigger (or attach to the running
  * sync), wait with backoff, then branch on the outcome. Every attempt lands in the report.
  */
@@ -83,7 +92,11 @@ class SyncRun {
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
-      await this.startOrAttach();
+      const refused = await this.startOrAttach();
+      if (refused) {
+        await this.backOffOrGiveUp({ status: 'failed', traceback: refused });
+        continue;
+      }
       this.enter('waiting');
       const end = await this.awaitEnd();
       this.latest = end;
@@ -114,19 +127,34 @@ class SyncRun {
     return new CancelledFailure('sync workflow cancelled');
   }
 
-  private async startOrAttach(): Promise<void> {
+  /** Starts the attempt's sync or attaches to a running one; returns Label Studio's error when it refused to start one. */
+  private async startOrAttach(): Promise<string | undefined> {
     const baseline = this.latest!;
     if (this.attempt === 1 && this.cfg.attachToRunning && isRunning(baseline.status)) {
       this.syncAttempt = baseline.attempts;
       this.mode = 'attached';
       log.info('attaching to the sync already running', { syncAttempt: baseline.attempts });
-      return;
+      return undefined;
     }
     this.enter('triggering');
-    const triggered = await this.labelStudio(() => requests.triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts }));
-    this.latest = triggered.snapshot;
-    this.syncAttempt = triggered.syncAttempt;
-    this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
+    this.mode = 'triggered';
+    try {
+      const triggered = await trigger.triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
+      this.latest = triggered.snapshot;
+      this.syncAttempt = triggered.syncAttempt;
+      this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
+      return undefined;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (!(cause instanceof ApplicationFailure) || cause.nonRetryable) {
+        throw err instanceof ActivityFailure ? this.labelStudioFailure(err) : err;
+      }
+      // Still failing after the quick retries: no sync started (meta.attempts did not move).
+      this.syncAttempt = baseline.attempts;
+      this.record('failed', { ...baseline, traceback: cause.message });
+      return cause.message;
+    }
   }
 
   /** The poll: one activity whose retry policy is the backoff schedule, bounded by the overall timeout. */
@@ -157,7 +185,7 @@ class SyncRun {
     }
   }
 
-  private async backOffOrGiveUp(end: StorageSnapshot): Promise<void> {
+  private async backOffOrGiveUp(end: Pick<StorageSnapshot, 'status' | 'traceback'>): Promise<void> {
     const what = end.status === 'failed' ? 'failed' : 'completed with errors';
     const type = end.status === 'failed' ? FailureType.SyncFailed : FailureType.SyncCompletedWithErrors;
     const outcome: SyncOutcome = end.status === 'failed' ? 'failed' : 'completed_with_errors';
