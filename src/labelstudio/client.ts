@@ -46,19 +46,15 @@ export class LabelStudioClient {
     return this.auth.scheme;
   }
 
-  getExportStorage(type: StorageType, id: number): Promise<ExportStorage> {
-    const path = `api/storages/export/${checkedType(type)}/${checkedId(id)}`;
-    return this.call('GET', path, `read ${type} storage ${id}`).then((body) =>
-      parseExportStorage(body, `read ${type} storage ${id}`),
-    );
+  async getExportStorage(type: StorageType, id: number): Promise<ExportStorage> {
+    const what = `read ${type} storage ${id}`;
+    return parseExportStorage(await this.call('GET', `api/storages/export/${checkedType(type)}/${checkedId(id)}`, what), what);
   }
 
   /** Triggers a sync; the answer is the storage as it stands right after (usually `queued`). */
-  triggerExportSync(type: StorageType, id: number): Promise<ExportStorage> {
-    const path = `api/storages/export/${checkedType(type)}/${checkedId(id)}/sync`;
-    return this.call('POST', path, `sync ${type} storage ${id}`).then((body) =>
-      parseExportStorage(body, `sync ${type} storage ${id}`),
-    );
+  async triggerExportSync(type: StorageType, id: number): Promise<ExportStorage> {
+    const what = `sync ${type} storage ${id}`;
+    return parseExportStorage(await this.call('POST', `api/storages/export/${checkedType(type)}/${checkedId(id)}/sync`, what), what);
   }
 
   /** A project's export storages, of one type or (without `type`) of all types. */
