@@ -19,24 +19,26 @@ import { isRunning } from '../labelstudio/storage-types';
 import { backoffDelay } from './retry-delay';
 import { STORAGE_KEY, SYNC_STATUS } from './search-attributes';
 import { resolveSyncInput, type ResolvedSyncInput, type SyncExportStorageInput } from './sync-policy';
+import { judgeTargetCount, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
+
+/** Counting a target lists it page by page (heartbeating); a few retries cover a flaky endpoint. */
+const targets = proxyActivities<Activities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+});
 
 export const syncStateQuery = defineQuery<SyncState>('syncState');
 
-/** Label Studio calls that are not the poll: a few quick retries for transient errors. */
-const requests = proxyActivities<Activities>({
-  startToCloseTimeout: '10m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
-});
+/** Label Studio calls that are not the poll: quick retries for transient errors, within the overall timeout. */
+const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 } as const;
 
 /**
  * The sync POST gets fewer quick retries: Community validates the target inside the request and
  * answers 500 while it is gone, which is a failed attempt for the sync policy to retry, durably.
  */
-const trigger = proxyActivities<Activities>({
-  startToCloseTimeout: '10m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
-});
+const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 } as const;
 
 /**
  * Runs one export-storage sync to its end: read the baseline, trigger (or attach to the running
@@ -68,6 +70,7 @@ class SyncRun {
   private attemptStartedAt = new Date();
   private mode: AttemptMode = 'triggered';
   private latest: StorageSnapshot | null = null;
+  private verification: TargetVerification | undefined;
 
   constructor(
     private readonly cfg: ResolvedSyncInput,
@@ -88,7 +91,7 @@ class SyncRun {
 
   async execute(): Promise<SyncReport> {
     this.setStatusAttribute('running');
-    this.latest = await this.labelStudio(() => requests.readStorage(this.ref));
+    this.latest = await this.labelStudio(() => this.activities(REQUEST_RETRY).readStorage(this.ref));
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -102,13 +105,13 @@ class SyncRun {
       this.latest = end;
       this.record(end.status, end);
 
-      if (end.status === 'completed') return this.finish('completed');
+      if (end.status === 'completed') return await this.succeed('completed');
       if (end.status === 'completed_with_errors') {
         const message = `sync of ${this.describe()} completed with errors${excerpt(end.traceback)}`;
         if (this.cfg.onCompletedWithErrors === 'warn') {
           log.warn(message, { attempt: this.attempt });
           this.warnings.push(message);
-          return this.finish('completed_with_errors');
+          return await this.succeed('completed_with_errors');
         }
         if (this.cfg.onCompletedWithErrors === 'fail') throw this.fail('completed_with_errors', FailureType.SyncCompletedWithErrors, message);
       }
@@ -139,7 +142,7 @@ class SyncRun {
     this.enter('triggering');
     this.mode = 'triggered';
     try {
-      const triggered = await trigger.triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
+      const triggered = await this.activities(TRIGGER_RETRY).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
       this.syncAttempt = triggered.syncAttempt;
       this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
@@ -155,6 +158,13 @@ class SyncRun {
       this.record('failed', { ...baseline, traceback: cause.message });
       return cause.message;
     }
+  }
+
+  /** Activities bounded by what is left of the overall timeout, so a dead Label Studio cannot outlast it. */
+  private activities(retry: typeof REQUEST_RETRY | typeof TRIGGER_RETRY) {
+    const remaining = this.deadline - Date.now();
+    if (remaining <= 0) throw this.timedOut();
+    return proxyActivities<Activities>({ startToCloseTimeout: '10m', scheduleToCloseTimeout: remaining, retry });
   }
 
   /** The poll: one activity whose retry policy is the backoff schedule, bounded by the overall timeout. */
@@ -201,6 +211,30 @@ class SyncRun {
     await sleep(delay);
   }
 
+  /** A sync that ended well; with verifyTarget 'off' this schedules nothing, as before the option existed. */
+  private async succeed(outcome: SyncOutcome): Promise<SyncReport> {
+    const policy = this.cfg.verifyTarget;
+    if (policy !== 'off') await this.verifyTarget(policy);
+    return this.finish(outcome);
+  }
+
+  /** Label Studio counts failed writes as synced: count what reached the target and compare. */
+  private async verifyTarget(policy: 'warn' | 'strict'): Promise<void> {
+    this.enter('done'); // Label Studio's part is over; a cancel from here on must not record another attempt
+    const expected = this.latest?.lastSyncCount ?? null;
+    try {
+      this.verification = judgeTargetCount(policy, expected, await targets.countTargetObjects(this.ref));
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      this.verification = uncountedTarget(policy, expected, err.cause?.message ?? err.message);
+    }
+    if (this.verification.status === 'verified') return;
+    const message = `target check of ${this.describe()}: ${this.verification.message}`;
+    if (policy === 'strict') throw this.fail('failed', FailureType.TargetShortfall, message);
+    log.warn(message);
+    this.warnings.push(message);
+  }
+
   /** Runs a plain Label Studio activity; its permanent errors fail the workflow with the report attached. */
   private async labelStudio<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -212,7 +246,8 @@ class SyncRun {
   }
 
   private labelStudioFailure(err: ActivityFailure): ApplicationFailure {
-    const cause = err.cause;
+    // Cut short by the overall timeout: the last Label Studio error says why.
+    const cause = err.cause instanceof TimeoutFailure && err.cause.cause ? err.cause.cause : err.cause;
     const message = cause?.message ?? err.message;
     const type = cause instanceof ApplicationFailure && cause.type ? cause.type : FailureType.LabelStudio;
     return this.fail('failed', type, message, err);
@@ -252,6 +287,7 @@ class SyncRun {
       endedAt: new Date().toISOString(),
       final: this.latest,
       warnings: [...this.warnings],
+      ...(this.verification && { verification: this.verification }),
     };
   }
 

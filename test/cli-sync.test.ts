@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { LabelStudioSimulator } from '../src/simulator';
+import { runCli } from './helpers/run-cli';
+import { rememberSecret } from './helpers/secrets';
+import { startSimulator } from './helpers/simulated-label-studio';
+
+// The CLI as scripts use it: a child process, its stdout, its exit code.
+describe('label-studio-temporal sync', () => {
+  let sim: LabelStudioSimulator;
+  let env: Record<string, string>;
+  const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms'];
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      LABEL_STUDIO_URL: sim.url,
+      LABEL_STUDIO_API_KEY: sim.legacyToken,
+      LABEL_STUDIO_CONNECTIONS: 'cli',
+      LABEL_STUDIO_CLI_URL: sim.url,
+      LABEL_STUDIO_CLI_API_KEY: sim.legacyToken,
+      LABEL_STUDIO_TEMPORAL_TASK_QUEUE: `cli-${randomUUID()}`,
+    };
+  });
+  afterAll(() => sim?.close());
+
+  const sync = (args: string[], extraEnv: Record<string, string> = {}) =>
+    runCli(['sync', ...args, '--connection', 'cli', ...fast], { ...env, ...extraEnv });
+
+  it('prints the report as JSON and exits 0 when the sync completes', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', count: 9 }] });
+    const run = await sync(['gcs_sa', String(id), '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ outcome: 'completed', storage: { type: 'gcs_sa', id } });
+    expect(report.attempts[0].lastSyncCount).toBe(9);
+    expect(run.stderr).toContain('waiting for the sync to end'); // live progress, on stderr
+  });
+
+  it('prints a human report by default', async () => {
+    const id = sim.addStorage({ type: 's3', project: 1, title: 'exports' });
+    const run = await sync(['s3', String(id)]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^s3 storage ${id} "exports" \\(project 1, connection cli\\): completed`));
+  });
+
+  it('exits 1 when the sync fails, with the report on stdout', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'failed', traceback: 'Traceback\nOSError: bucket gone' }] });
+    const run = await sync(['gcs_sa', String(id), '--json', '--max-attempts', '2']);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.failureType).toBe('SyncFailed');
+    expect(out.report.attempts).toHaveLength(2);
+    expect(run.stderr).toContain('bucket gone');
+  });
+
+  it('exits 2 when the sync completes with errors under warn', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed_with_errors' }] });
+    const run = await sync(['gcs_sa', String(id), '--json', '--on-completed-with-errors', 'warn']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).outcome).toBe('completed_with_errors');
+  });
+
+  it('exits 3 on bad input before contacting anything', async () => {
+    expect((await sync(['ftp', '1'])).code).toBe(3);
+    expect((await sync(['gcs_sa', 'twelve'])).code).toBe(3);
+    const bad = await sync(['gcs_sa', '1', '--timeout', 'forever']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('policy.timeout');
+  });
+
+  it('exits 4 when Label Studio cannot be reached (retried until the overall timeout)', async () => {
+    const run = await sync(['gcs_sa', '1', '--timeout', '6s'], { LABEL_STUDIO_CLI_URL: 'http://127.0.0.1:9' });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('cannot reach Label Studio (ECONNREFUSED)');
+  });
+
+  it('exits 5 on a configuration error, naming the variable', async () => {
+    const run = await sync(['gcs_sa', '1'], { LABEL_STUDIO_CLI_API_KEY: '' });
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('LABEL_STUDIO_CLI_API_KEY');
+  });
+
+  it('starts an embedded Temporal dev server when TEMPORAL_ADDRESS is not set', async () => {
+    const id = sim.addStorage({ type: 'localfiles', project: 1 });
+    const { TEMPORAL_ADDRESS: _a, TEMPORAL_NAMESPACE: _n, ...withoutTemporal } = env;
+    const run = await runCli(['sync', 'localfiles', String(id), '--connection', 'cli', ...fast, '--json'], withoutTemporal);
+    expect(run.stderr).toMatch(/Web UI: http:\/\/127\.0\.0\.1:\d+/);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).outcome).toBe('completed');
+  });
+});
+
+rememberSecret('127.0.0.1:9');
