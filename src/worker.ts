@@ -16,10 +16,11 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const connection = await NativeConnection.connect(connectionOptions);
   try {
     const { run } = await createSyncWorker({ connection, namespace, taskQueue, labelStudio });
+    const running = run(); // registers the signal handlers before its first await
     console.error(
       `label-studio-temporal worker: task queue ${taskQueue}, namespace ${namespace}, Label Studio connections: ${[...labelStudio.keys()].join(', ')}`,
     );
-    await run();
+    await running;
   } finally {
     await connection.close();
   }
