@@ -22,13 +22,6 @@ import { resolveSyncInput, type ResolvedSyncInput, type SyncExportStorageInput }
 import { judgeTargetCount, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 
-/** Counting a target lists it page by page (heartbeating); a few retries cover a flaky endpoint. */
-const targets = proxyActivities<Activities>({
-  startToCloseTimeout: '30m',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
-});
-
 export const syncStateQuery = defineQuery<SyncState>('syncState');
 
 /** Label Studio calls that are not the poll: quick retries for transient errors, within the overall timeout. */
@@ -39,6 +32,9 @@ const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInt
  * answers 500 while it is gone, which is a failed attempt for the sync policy to retry, durably.
  */
 const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 } as const;
+
+/** Counting a target lists it page by page, heartbeating; a few retries cover a flaky endpoint. */
+const TARGET_COUNT = { startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 } } as const;
 
 /**
  * Runs one export-storage sync to its end: read the baseline, trigger (or attach to the running
@@ -222,17 +218,26 @@ class SyncRun {
   private async verifyTarget(policy: 'warn' | 'strict'): Promise<void> {
     this.enter('done'); // Label Studio's part is over; a cancel from here on must not record another attempt
     const expected = this.latest?.lastSyncCount ?? null;
-    try {
-      this.verification = judgeTargetCount(policy, expected, await targets.countTargetObjects(this.ref));
-    } catch (err) {
-      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      this.verification = uncountedTarget(policy, expected, err.cause?.message ?? err.message);
-    }
+    const remaining = this.deadline - Date.now();
+    this.verification = remaining > 0
+      ? await this.countTarget(policy, expected, remaining)
+      : uncountedTarget(policy, expected, 'the overall timeout left no time to count');
     if (this.verification.status === 'verified') return;
     const message = `target check of ${this.describe()}: ${this.verification.message}`;
     if (policy === 'strict') throw this.fail('failed', FailureType.TargetShortfall, message);
     log.warn(message);
     this.warnings.push(message);
+  }
+
+  /** The count runs within what is left of the overall timeout; failing to count is a finding, not an error. */
+  private async countTarget(policy: 'warn' | 'strict', expected: number | null, remaining: number): Promise<TargetVerification> {
+    const { countTargetObjects } = proxyActivities<Activities>({ ...TARGET_COUNT, scheduleToCloseTimeout: remaining });
+    try {
+      return judgeTargetCount(policy, expected, await countTargetObjects(this.ref));
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      return uncountedTarget(policy, expected, err.cause?.message ?? err.message);
+    }
   }
 
   /** Runs a plain Label Studio activity; its permanent errors fail the workflow with the report attached. */

@@ -3,6 +3,9 @@ import { invalidInput, parseDuration, type Duration } from './duration';
 
 export type OnCompletedWithErrors = 'fail' | 'warn' | 'retry';
 
+/** After a sync that ended well, count the objects at its target: off, report a shortfall, or fail on one. */
+export type VerifyTarget = 'off' | 'warn' | 'strict';
+
 export interface Backoff {
   initial?: Duration;
   coefficient?: number;
@@ -24,6 +27,8 @@ export interface SyncPolicy {
   onCompletedWithErrors?: OnCompletedWithErrors;
   /** When the storage is already syncing, wait for that sync instead of starting another. */
   attachToRunning?: boolean;
+  /** Compare the objects at the target with Label Studio's last_sync_count, which counts failed writes too. */
+  verifyTarget?: VerifyTarget;
 }
 
 export interface SyncExportStorageInput {
@@ -51,6 +56,7 @@ export interface ResolvedSyncInput {
   retryBackoff: ResolvedBackoff;
   onCompletedWithErrors: OnCompletedWithErrors;
   attachToRunning: boolean;
+  verifyTarget: VerifyTarget;
 }
 
 export const DEFAULT_POLICY = {
@@ -61,6 +67,7 @@ export const DEFAULT_POLICY = {
   retryBackoff: { initial: '1m', coefficient: 2, max: '30m' },
   onCompletedWithErrors: 'fail',
   attachToRunning: true,
+  verifyTarget: 'off',
 } as const satisfies Required<SyncPolicy>;
 
 /** Checks the input and fills defaults; throws a non-retryable InvalidInput naming the field. */
@@ -88,6 +95,10 @@ export function resolveSyncInput(input: SyncExportStorageInput): ResolvedSyncInp
   if (typeof attachToRunning !== 'boolean') {
     throw invalidInput('policy.attachToRunning', `must be true or false (got ${JSON.stringify(attachToRunning)})`);
   }
+  const verifyTarget = policy.verifyTarget ?? DEFAULT_POLICY.verifyTarget;
+  if (!['off', 'warn', 'strict'].includes(verifyTarget)) {
+    throw invalidInput('policy.verifyTarget', `must be off, warn or strict (got ${JSON.stringify(verifyTarget)})`);
+  }
   const timeoutMs = parseDuration(policy.timeout ?? DEFAULT_POLICY.timeout, 'policy.timeout');
   const stallTimeoutMs = parseDuration(policy.stallTimeout ?? DEFAULT_POLICY.stallTimeout, 'policy.stallTimeout');
   if (timeoutMs < 1000) throw invalidInput('policy.timeout', 'must be at least 1s');
@@ -103,6 +114,7 @@ export function resolveSyncInput(input: SyncExportStorageInput): ResolvedSyncInp
     retryBackoff: resolveBackoff(policy.retryBackoff, DEFAULT_POLICY.retryBackoff, 'policy.retryBackoff'),
     onCompletedWithErrors,
     attachToRunning,
+    verifyTarget,
   };
 }
 

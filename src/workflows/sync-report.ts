@@ -1,5 +1,6 @@
 import type { StorageSnapshot } from '../activities/types';
 import type { StorageType } from '../labelstudio/storage-types';
+import type { TargetVerification } from './target-verification';
 
 export type AttemptStatus = 'completed' | 'completed_with_errors' | 'failed' | 'stalled' | 'timed_out' | 'cancelled';
 
@@ -30,6 +31,8 @@ export interface SyncReport {
   /** The storage as last read. */
   final: StorageSnapshot | null;
   warnings: string[];
+  /** The target count after the sync; present only when policy.verifyTarget is warn or strict. */
+  verification?: TargetVerification;
 }
 
 export type SyncPhase = 'reading' | 'triggering' | 'waiting' | 'backing-off' | 'done';

@@ -1,0 +1,124 @@
+import { readdir } from 'node:fs/promises';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Command, Option } from 'commander';
+import { awaitSyncReport, startStorageSync, type StartedSync } from '../../client/sync-client';
+import { SyncWorkflowError } from '../../client/sync-failure';
+import { ConfigError } from '../../config/config-error';
+import type { StorageType } from '../../labelstudio/storage-types';
+import { resolveSyncInput, type SyncExportStorageInput, type VerifyTarget } from '../../workflows/sync-policy';
+import type { SyncReport } from '../../workflows/sync-report';
+import { startDemoLabelStudio, type DemoLabelStudio } from '../demo/local-label-studio';
+import { userStorage } from '../demo/user-storage';
+import { exitCodeForOutcome, type ExitCodeValue } from '../exit-codes';
+import { formatReport } from '../format-report';
+import { formatVerification } from '../format-verification';
+import { followProgress } from '../progress';
+import { openTemporalSession } from '../temporal-session';
+
+interface DemoOptions {
+  verifyTarget?: VerifyTarget;
+  keep?: boolean;
+  json?: boolean;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('Run one sync end to end on an embedded Temporal dev server: of a local demo Label Studio, or of your storage when LABEL_STUDIO_URL is set')
+    .argument('[type]', 'your export storage type (needs LABEL_STUDIO_URL); default LABEL_STUDIO_STORAGE_TYPE')
+    .argument('[id]', 'your export storage id; default LABEL_STUDIO_STORAGE_ID')
+    .addOption(new Option('--verify-target <policy>', 'count the objects at the target afterwards (default: strict for the local demo, off for your storage)').choices(['off', 'warn', 'strict']))
+    .option('--keep', 'keep Label Studio and Temporal running after the sync, until Ctrl-C')
+    .option('--json', 'print the report as JSON on stdout')
+    .action(async (type: string | undefined, id: string | undefined, options: DemoOptions) => {
+      process.exitCode = await runDemo(type, id, options);
+    });
+}
+
+async function runDemo(type: string | undefined, id: string | undefined, options: DemoOptions): Promise<ExitCodeValue> {
+  const env = process.env;
+  const local = !env.LABEL_STUDIO_URL;
+  if (local && (type || id)) {
+    throw new ConfigError('LABEL_STUDIO_URL', 'not set', 'Set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY to sync your own storage, or run the demo without arguments');
+  }
+  // The in-process worker logs bundles, activities and each retry with its stack: a demo reader wants the
+  // progress lines and the report, which say the same.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    let demo: DemoLabelStudio | undefined;
+    let input: SyncExportStorageInput;
+    if (local) {
+      demo = await startDemoLabelStudio(log);
+      closers.push(demo.ls.stop);
+      input = { storageType: 'localfiles', storageId: demo.storageId, policy: { verifyTarget: options.verifyTarget ?? 'strict' } };
+    } else {
+      const storage = userStorage(type, id, env);
+      input = { storageType: storage.type as StorageType, storageId: Number(storage.id), policy: { verifyTarget: options.verifyTarget ?? 'off' } };
+      resolveSyncInput(input); // a bad type or id fails before any server starts
+    }
+    // The demo's worker reaches its Label Studio with the personal access token, as a user's would.
+    const sessionEnv = demo ? { ...env, LABEL_STUDIO_URL: demo.ls.url, LABEL_STUDIO_API_KEY: demo.ls.personalAccessToken } : env;
+    const session = await openTemporalSession({ worker: demo ? 'always' : 'auto', log }, sessionEnv);
+    closers.push(session.close);
+
+    const started = await startStorageSync(session.client, input, { taskQueue: session.taskQueue });
+    log(`${started.joined ? 'joined the running' : 'started'} workflow ${started.workflowId}`);
+    if (session.uiUrl) log(`follow it in the Temporal Web UI: ${session.uiUrl}/namespaces/default/workflows/${encodeURIComponent(started.workflowId)}`);
+    const code = await followToTheEnd(started, options.json === true);
+    if (demo) {
+      log(await describeFolder(demo.folder));
+      log('to sync your own storage: LABEL_STUDIO_URL=<url> LABEL_STUDIO_API_KEY=<key> npm run demo -- <type> <id>');
+    }
+    if (options.keep) {
+      log('keeping the servers up until Ctrl-C:');
+      if (demo) log(`  Label Studio: ${demo.ls.url} (log in as ${demo.ls.username}, password ${demo.ls.password})`);
+      if (session.uiUrl) log(`  Temporal Web UI: ${session.uiUrl}`);
+      await interrupted();
+    }
+    return code;
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  }
+}
+
+/** Shows progress until the workflow ends, then prints its report (also that of a failed sync). */
+async function followToTheEnd(started: StartedSync, json: boolean): Promise<ExitCodeValue> {
+  const stop = followProgress(started.handle, log);
+  try {
+    const report = await awaitSyncReport(started.handle);
+    printReport(report, json);
+    return exitCodeForOutcome(report.outcome);
+  } catch (err) {
+    if (!(err instanceof SyncWorkflowError) || !err.report) throw err;
+    printReport(err.report, json, err);
+    throw err;
+  } finally {
+    stop();
+  }
+}
+
+function printReport(report: SyncReport, json: boolean, err?: SyncWorkflowError): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(err ? { error: err.message, failureType: err.failureType, report } : report, null, 2)}\n`);
+    return;
+  }
+  const verification = formatVerification(report.verification);
+  process.stdout.write(`${formatReport(report)}${verification ? `\n${verification}` : ''}\n`);
+}
+
+async function describeFolder(folder: string): Promise<string> {
+  const names = (await readdir(folder)).sort((a, b) => Number(a) - Number(b));
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ', …' : '');
+  return `the export folder now holds ${names.length} file(s)${names.length ? `: ${shown}` : ''} (${folder})`;
+}
+
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

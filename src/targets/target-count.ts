@@ -1,0 +1,16 @@
+/**
+ * What a target counter found. `target` names the place (bucket and prefix, folder, Redis db) but never
+ * an endpoint or a credential: it goes into workflow history.
+ */
+export interface TargetCount {
+  target: string;
+  objects: number;
+}
+
+/** Told the running total after each page, so a long listing can heartbeat. */
+export type CountProgress = (objectsSoFar: number) => void;
+
+/** A target problem that retrying cannot fix: an unsupported storage type or a storage missing a field. */
+export class PermanentTargetError extends Error {
+  override readonly name = 'PermanentTargetError';
+}
