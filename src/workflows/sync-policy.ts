@@ -60,7 +60,7 @@ export interface ResolvedSyncInput {
 }
 
 export const DEFAULT_POLICY = {
-  poll: { initial: '2s', coefficient: 1.5, max: '1m' },
+  poll: { initial: '2s', coefficient: 1.5, max: '15s' },
   timeout: '6h',
   stallTimeout: '30m',
   maxAttempts: 3,
