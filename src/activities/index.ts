@@ -1,5 +1,8 @@
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { createAwaitSyncEnd } from './await-sync-end';
+import { awaitSyncWorkflow } from './await-sync-workflow';
+import { createCountTargetObjects } from './count-target-objects';
+import { createListExportStorages } from './list-export-storages';
 import { createReadStorage } from './read-storage';
 import { createTriggerSync } from './trigger-sync';
 
@@ -9,8 +12,12 @@ export function createActivities(registry: LabelStudioClientRegistry) {
     readStorage: createReadStorage(registry),
     triggerSync: createTriggerSync(registry),
     awaitSyncEnd: createAwaitSyncEnd(registry),
+    listExportStorages: createListExportStorages(registry),
+    awaitSyncWorkflow,
+    countTargetObjects: createCountTargetObjects(registry),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export type * from './types';
+export type * from './fan-out-types';

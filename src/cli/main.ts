@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo';
+import { scheduleCommand } from './commands/schedule';
+import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
+import { syncProjectCommand } from './commands/sync-project';
+import { webhooksCommand } from './commands/webhooks';
 import { workerCommand } from './commands/worker';
 import { ExitCode, exitCodeForError } from './exit-codes';
 
@@ -9,7 +14,12 @@ const program = new Command('label-studio-temporal')
   .showHelpAfterError()
   .exitOverride();
 program.addCommand(syncCommand());
+program.addCommand(syncProjectCommand());
+program.addCommand(scheduleCommand());
+program.addCommand(webhooksCommand());
+program.addCommand(statusCommand());
 program.addCommand(workerCommand());
+program.addCommand(demoCommand());
 // Subcommands do not inherit these: usage errors must reach the catch below, not exit(1).
 for (const command of program.commands) command.exitOverride().showHelpAfterError();
 

@@ -57,7 +57,7 @@ const LAYOUTS: Record<number, FieldRule[]> = {
 };
 
 function checkField(field: string, rule: FieldRule): string | undefined {
-  if (field === '*' || field === '?') return undefined;
+  if (field === '*') return undefined;
   for (const part of field.split(',')) {
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) return `"${part}" has more than one /`;

@@ -26,7 +26,7 @@ export interface SyncScheduleView extends SyncScheduleSummary {
   input: unknown;
   /** Calendars as 7-field cron text (second minute hour day-of-month month day-of-week year): the server keeps cron compiled. */
   spec: { calendars: string[]; timezone: string; jitterMs: number };
-  overlap: ScheduleOverlapPolicy;
+  overlap: NonNullable<ScheduleOverlapPolicy>;
   catchupWindowMs: number;
   pauseOnFailure: boolean;
   runningRuns: ScheduledRun[];
@@ -55,7 +55,7 @@ export function describeView(d: ScheduleDescription): SyncScheduleView {
     paused: d.state.paused,
     note: d.state.note || null,
     spec: { calendars: (d.spec.calendars ?? []).map(formatCalendar), timezone: d.spec.timezone || 'UTC', jitterMs: d.spec.jitter ?? 0 },
-    overlap: d.policies.overlap,
+    overlap: d.policies.overlap ?? 'SKIP',
     catchupWindowMs: d.policies.catchupWindow,
     pauseOnFailure: d.policies.pauseOnFailure,
     nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),

@@ -1,10 +1,10 @@
-import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOverlapPolicy } from '@temporalio/client';
+import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
 import type { Duration } from '../workflows/duration';
 import { InvalidScheduleError } from './invalid-schedule';
 import { checkCatchupWindow, checkOverlap, compileSpec, type OverlapName, type SyncScheduleSpec } from './schedule-spec';
 import { compileTarget, MEMO_KEY, type ScheduleTarget } from './schedule-target';
-import { describeView, isSyncSchedule, summaryView, type SyncScheduleSummary, type SyncScheduleView } from './schedule-view';
+import { describeView, isSyncSchedule, summaryView, type ScheduledRun, type SyncScheduleSummary, type SyncScheduleView } from './schedule-view';
 
 export interface CreateSyncScheduleOptions {
   scheduleId: string;
@@ -40,6 +40,12 @@ export interface SyncScheduleChanges {
  * InvalidScheduleError and nothing is created.
  */
 export async function createSyncSchedule(client: Client, options: CreateSyncScheduleOptions): Promise<ScheduleHandle> {
+  const compiled = compileSyncSchedule(options);
+  return refusedAsInvalid(() => client.schedule.create(compiled));
+}
+
+/** The checks and translation createSyncSchedule does before calling the server; throws InvalidScheduleError. */
+export function compileSyncSchedule(options: CreateSyncScheduleOptions): ScheduleOptions {
   checkScheduleId(options.scheduleId);
   const target = compileTarget(options.target);
   const spec = compileSpec(options.spec);
@@ -47,26 +53,24 @@ export async function createSyncSchedule(client: Client, options: CreateSyncSche
   const catchupWindow = options.catchupWindow === undefined ? undefined : checkCatchupWindow(options.catchupWindow);
   const memo = { [MEMO_KEY]: target.memo };
   const typedSearchAttributes = options.searchAttributes === false ? undefined : target.searchAttributes;
-  return refusedAsInvalid(() =>
-    client.schedule.create({
-      scheduleId: options.scheduleId,
-      spec,
-      action: {
-        type: 'startWorkflow',
-        workflowType: target.workflowType,
-        args: target.args,
-        taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-        // Temporal appends each run's scheduled time to this id.
-        workflowId: options.scheduleId,
-        memo,
-        typedSearchAttributes,
-      },
-      policies: { overlap, catchupWindow, pauseOnFailure: options.pauseOnFailure ?? false },
-      state: { paused: options.paused ?? false, note: options.note },
+  return {
+    scheduleId: options.scheduleId,
+    spec,
+    action: {
+      type: 'startWorkflow',
+      workflowType: target.workflowType,
+      args: target.args,
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      // Temporal appends each run's scheduled time to this id.
+      workflowId: options.scheduleId,
       memo,
       typedSearchAttributes,
-    }),
-  );
+    },
+    policies: { overlap, catchupWindow, pauseOnFailure: options.pauseOnFailure ?? false },
+    state: { paused: options.paused ?? false, note: options.note },
+    memo,
+    typedSearchAttributes,
+  };
 }
 
 /** The schedules this package created (those with its memo), optionally of one project. */
@@ -123,13 +127,26 @@ export function unpauseSyncSchedule(client: Client, scheduleId: string, note?: s
 }
 
 /**
- * Starts a run now. By default under the schedule's own overlap policy (so a sync still running is
- * not doubled); the SDK's default would be allow-all.
+ * Starts a run now, by default under the schedule's own overlap policy (so a sync still running is
+ * not doubled; the SDK's default would be allow-all). Resolves with the run once the schedule took
+ * it, or null when none came within `waitMs` (e.g. skipped because the previous run still goes).
  */
-export async function triggerSyncSchedule(client: Client, scheduleId: string, overlap?: OverlapName): Promise<void> {
+export async function triggerSyncSchedule(
+  client: Client,
+  scheduleId: string,
+  options: { overlap?: OverlapName; waitMs?: number } = {},
+): Promise<ScheduledRun | null> {
+  const overlap = options.overlap === undefined ? undefined : checkOverlap(options.overlap);
   const handle = client.schedule.getHandle(scheduleId);
-  const policy: ScheduleOverlapPolicy = overlap !== undefined ? checkOverlap(overlap) : (await handle.describe()).policies.overlap;
-  await handle.trigger(policy);
+  const before = await handle.describe();
+  await handle.trigger(overlap ?? before.policies.overlap);
+  const deadline = Date.now() + (options.waitMs ?? 10_000);
+  while (Date.now() < deadline) {
+    const now = await handle.describe();
+    if (now.info.numActionsTaken > before.info.numActionsTaken) return describeView(now).recentRuns.at(-1) ?? null;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return null;
 }
 
 /** Takes the runs the schedule would have taken between start and end, now. */
@@ -154,11 +171,15 @@ function checkScheduleId(id: unknown): void {
 
 const GRPC_INVALID_ARGUMENT = 3;
 
-/** The server checks the spec again; what it refuses becomes the same typed error. */
+/**
+ * The server checks the spec again; what it refuses becomes the same typed error. The SDK reports
+ * an invalid spec (its own encoding checks or the server's answer) as a TypeError.
+ */
 async function refusedAsInvalid<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
+    if (err instanceof TypeError) throw new InvalidScheduleError('spec', `refused by Temporal: ${err.message}`);
     const grpc = [err, (err as Error)?.cause].find(isGrpcServiceError);
     if (grpc?.code === GRPC_INVALID_ARGUMENT) {
       throw new InvalidScheduleError('spec', `refused by the Temporal server: ${grpc.details}`);

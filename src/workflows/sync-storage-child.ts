@@ -43,7 +43,7 @@ export async function syncStorageAsChild(
     child = await startChild(syncExportStorage, {
       workflowId,
       args: [{ connection: cfg.connection, storageType: storage.type, storageId: storage.id, policy: cfg.policy }],
-      // A cancelled fan-out asks its syncs to stop, so they close with a report instead of vanishing.
+      // A fan-out that closes early (terminated, timed out) asks its syncs to stop: they close with a report, not killed.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       typedSearchAttributes: searchAttributes,
     });

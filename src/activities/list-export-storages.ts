@@ -1,0 +1,31 @@
+import { log } from '@temporalio/activity';
+import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
+import { isStorageType } from '../labelstudio/storage-types';
+import { resolveClient } from './resolve-client';
+import { asActivity } from './to-failure';
+import type { ListExportStoragesInput, StorageSummary } from './fan-out-types';
+
+/**
+ * A project's export storages as small summaries (no bucket names or credentials reach history),
+ * filtered by type and title. One type uses the per-type route; otherwise the aggregate one.
+ */
+export function createListExportStorages(registry: LabelStudioClientRegistry) {
+  return async function listExportStorages({ connection, project, types, title, titlePattern }: ListExportStoragesInput): Promise<StorageSummary[]> {
+    const client = resolveClient(registry, connection);
+    const listed = await asActivity(() => client.listExportStorages(project, types?.length === 1 ? types[0] : undefined));
+    const titleRegex = titlePattern === undefined ? undefined : new RegExp(titlePattern);
+    const summaries: StorageSummary[] = [];
+    for (const s of listed) {
+      if (!isStorageType(s.type)) {
+        log.warn('skipping an export storage of a type this package does not know', { project, type: s.type, id: s.id });
+        continue;
+      }
+      const storageTitle = typeof s.title === 'string' ? s.title : null;
+      if (types && !types.includes(s.type)) continue;
+      if (title !== undefined && storageTitle !== title) continue;
+      if (titleRegex && !titleRegex.test(storageTitle ?? '')) continue;
+      summaries.push({ type: s.type, id: s.id, title: storageTitle, status: s.status, synchronizable: s.synchronizable !== false });
+    }
+    return summaries;
+  };
+}

@@ -1,0 +1,42 @@
+import { Option, type Command } from 'commander';
+import type { SyncPolicy } from '../../workflows/sync-policy';
+
+/** The per-storage sync policy flags, as `sync` has them, for the commands that sync many storages. */
+export interface PolicyFlags {
+  pollInitial?: string;
+  pollMax?: string;
+  pollCoefficient?: string;
+  timeout?: string;
+  stallTimeout?: string;
+  maxAttempts?: string;
+  retryBackoff?: string;
+  onCompletedWithErrors?: 'fail' | 'warn' | 'retry';
+  attach: boolean;
+}
+
+export function addPolicyOptions(command: Command): Command {
+  return command
+    .option('--poll-initial <duration>', 'first poll interval, e.g. 2s')
+    .option('--poll-max <duration>', 'longest poll interval, e.g. 1m')
+    .option('--poll-coefficient <n>', 'poll backoff coefficient')
+    .option('--timeout <duration>', 'overall timeout of each storage sync, e.g. 6h')
+    .option('--stall-timeout <duration>', 'fail a storage sync showing no progress this long, e.g. 30m')
+    .option('--max-attempts <n>', 'syncs to trigger at most per storage when they fail')
+    .option('--retry-backoff <duration>', 'first wait between a failed sync and the next')
+    .addOption(new Option('--on-completed-with-errors <policy>', 'what completed_with_errors means').choices(['fail', 'warn', 'retry']))
+    .option('--no-attach', 'trigger a new sync even when one is already running');
+}
+
+/** Unset flags stay undefined, so the workflow's defaults apply; values are checked by the workflow's own input check. */
+export function policyFrom(o: PolicyFlags): SyncPolicy {
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  return {
+    poll: { initial: o.pollInitial, max: o.pollMax, coefficient: num(o.pollCoefficient) },
+    timeout: o.timeout,
+    stallTimeout: o.stallTimeout,
+    maxAttempts: num(o.maxAttempts),
+    retryBackoff: o.retryBackoff ? { initial: o.retryBackoff } : undefined,
+    onCompletedWithErrors: o.onCompletedWithErrors,
+    attachToRunning: o.attach,
+  };
+}

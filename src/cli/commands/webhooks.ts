@@ -1,0 +1,114 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../../config/config-error';
+import { resolvePipelineInput } from '../../workflows/pipeline-input';
+import type { PipelineSync } from '../../workflows/pipeline-types';
+import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH, type WebhookResult } from '../../webhooks';
+import { openTemporalSession } from '../temporal-session';
+import { addPolicyOptions, policyFrom, type PolicyFlags } from './policy-options';
+import { addProjectFilterOptions, projectFilterFrom, type ProjectFilterFlags } from './project-filter-options';
+import { workerOption, type WorkerChoice } from './worker-option';
+
+interface ServeFlags extends PolicyFlags, ProjectFilterFlags {
+  port: number;
+  host: string;
+  connection: string;
+  secretHeader: string;
+  maxBody: number;
+  quietPeriod?: string;
+  maxWait?: string;
+  batchesPerRun?: string;
+  downstreamWorkflow?: string;
+  downstreamTaskQueue?: string;
+  downstreamWhen?: 'all-succeeded' | 'any-succeeded' | 'always';
+  worker: WorkerChoice;
+  searchAttributes: boolean;
+  json?: boolean;
+}
+
+/** The secret comes from the environment only: a command-line flag would show in `ps`. */
+export const WEBHOOK_SECRET_VARIABLE = 'LABEL_STUDIO_WEBHOOK_SECRET';
+
+export function webhooksCommand(): Command {
+  const serve = new Command('serve')
+    .description(
+      `Receive Label Studio annotation webhooks and run each project's post-annotation pipeline. ` +
+        `The shared secret is read from ${WEBHOOK_SECRET_VARIABLE}; add it to the webhook as a custom header. Runs until SIGINT/SIGTERM.`,
+    )
+    .option('--port <port>', 'port to listen on', wholeNumber(0, 65_535), 8088)
+    .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('-c, --connection <name>', 'Label Studio connection configured on the worker', 'default')
+    .option('--secret-header <name>', 'header carrying the shared secret', DEFAULT_SECRET_HEADER)
+    .option('--max-body <bytes>', 'refuse larger bodies with 413', wholeNumber(1, 2 ** 31), DEFAULT_MAX_BODY_BYTES)
+    .option('--quiet-period <duration>', 'sync once no event came for this long (default 30s)')
+    .option('--max-wait <duration>', '…or this long after the first event of a batch (default 5m)')
+    .option('--batches-per-run <n>', 'continue-as-new after this many batches (default 50)')
+    .option('--downstream-workflow <type>', 'workflow type to start after each sync with the report, e.g. trainModel')
+    .option('--downstream-task-queue <queue>', 'its task queue')
+    .addOption(new Option('--downstream-when <when>', 'start it after a sync where').choices(['all-succeeded', 'any-succeeded', 'always']))
+    .addOption(workerOption())
+    .option('--no-search-attributes', 'start pipelines without the LabelStudioProject search attribute')
+    .option('--json', 'log one JSON line per request');
+  addProjectFilterOptions(serve);
+  addPolicyOptions(serve);
+  serve.action(async (flags: ServeFlags) => serveWebhooks(flags));
+  return new Command('webhooks').description('The post-annotation pipeline: a webhook receiver for Label Studio').addCommand(serve.exitOverride().showHelpAfterError());
+}
+
+async function serveWebhooks(flags: ServeFlags): Promise<void> {
+  const secret = process.env[WEBHOOK_SECRET_VARIABLE]?.trim();
+  if (!secret || secret.length < MIN_SECRET_LENGTH) {
+    const fix = `Set it to a random string of at least ${MIN_SECRET_LENGTH} characters and send it from the Label Studio webhook as a custom header`;
+    throw new ConfigError(WEBHOOK_SECRET_VARIABLE, secret ? 'too short' : 'not set', fix);
+  }
+  const downstream =
+    flags.downstreamWorkflow || flags.downstreamTaskQueue
+      ? { workflowType: flags.downstreamWorkflow ?? '', taskQueue: flags.downstreamTaskQueue ?? '', when: flags.downstreamWhen }
+      : undefined;
+  const sync: PipelineSync = { ...projectFilterFrom(flags), policy: policyFrom(flags) };
+  const pipeline = {
+    quietPeriod: flags.quietPeriod,
+    maxWait: flags.maxWait,
+    batchesPerRun: flags.batchesPerRun === undefined ? undefined : Number(flags.batchesPerRun),
+    sync,
+    downstream,
+  };
+  resolvePipelineInput({ ...pipeline, connection: flags.connection, project: 1 }); // bad settings fail before a server is started or reached
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const session = await openTemporalSession({ worker: flags.worker, log });
+  try {
+    const receiver = createWebhookReceiver({
+      client: session.client,
+      secret,
+      secretHeader: flags.secretHeader,
+      maxBodyBytes: flags.maxBody,
+      connection: flags.connection,
+      taskQueue: session.taskQueue,
+      pipeline,
+      searchAttributes: flags.searchAttributes,
+      onResult: (r) => log(flags.json ? JSON.stringify({ at: new Date().toISOString(), ...r }) : describe(r)),
+    });
+    const url = await receiver.listen(flags.port, flags.host);
+    log(`listening on ${url}; Label Studio webhooks must send the ${flags.secretHeader} header`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    log('stopping');
+    await receiver.close();
+  } finally {
+    await session.close();
+  }
+}
+
+function describe(r: WebhookResult): string {
+  if (r.status === 202) return `202 ${r.action} project ${r.project} → ${r.workflowId} (${r.elapsedMs} ms)`;
+  return `${r.status} ${r.reason} (${r.elapsedMs} ms)`;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max} is required`);
+    return n;
+  };
+}

@@ -1,0 +1,34 @@
+import type { Client } from '@temporalio/client';
+import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
+import { annotationEventsSignal, type AnnotationEvents } from '../workflows/annotation-events';
+import type { annotationPipeline } from '../workflows/annotation-pipeline';
+import type { AnnotationPipelineInput } from '../workflows/pipeline-types';
+import { pipelineWorkflowId, projectKey } from '../workflows/project-ids';
+import { PROJECT_KEY } from '../workflows/search-attributes';
+
+/** How pipelines are started; applies when an event finds none running for its project. */
+export interface PipelineStartOptions {
+  connection?: string;
+  taskQueue?: string;
+  pipeline?: Omit<AnnotationPipelineInput, 'connection' | 'project' | 'carry'>;
+  /** Tag pipelines with the LabelStudioProject search attribute; default true. */
+  searchAttributes?: boolean;
+}
+
+/**
+ * Delivers a project's events to its pipeline, starting the pipeline if none runs: the workflow id
+ * is the project's, so every event of a project lands in the same workflow.
+ */
+export async function signalAnnotationPipeline(client: Client, events: AnnotationEvents, options: PipelineStartOptions = {}): Promise<string> {
+  const connection = options.connection ?? 'default';
+  const workflowId = pipelineWorkflowId(connection, events.project);
+  await client.workflow.signalWithStart<typeof annotationPipeline, [AnnotationEvents]>('annotationPipeline', {
+    workflowId,
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    args: [{ ...options.pipeline, connection, project: events.project }],
+    signal: annotationEventsSignal,
+    signalArgs: [events],
+    typedSearchAttributes: options.searchAttributes === false ? undefined : [{ key: PROJECT_KEY, value: projectKey(connection, events.project) }],
+  });
+  return workflowId;
+}

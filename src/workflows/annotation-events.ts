@@ -1,0 +1,38 @@
+import { defineSignal } from '@temporalio/workflow';
+
+/** The Label Studio webhook actions that change a project's annotations, so its exports. */
+export const ANNOTATION_ACTIONS = ['ANNOTATION_CREATED', 'ANNOTATIONS_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_DELETED'] as const;
+
+export type AnnotationAction = (typeof ANNOTATION_ACTIONS)[number];
+
+export function isAnnotationAction(value: unknown): value is AnnotationAction {
+  return typeof value === 'string' && (ANNOTATION_ACTIONS as readonly string[]).includes(value);
+}
+
+/** What the webhook receiver passes on: counts only, never the payload (task data stays out of history). */
+export interface AnnotationEvent {
+  action: AnnotationAction;
+  project: number;
+  /** Annotations the event names (0 when Label Studio sent no payload). */
+  annotations: number;
+}
+
+/** Events of one project delivered together: the receiver merges those that arrive while a delivery is under way. */
+export interface AnnotationEvents {
+  project: number;
+  events: number;
+  annotations: number;
+  actions: Partial<Record<AnnotationAction, number>>;
+}
+
+export function mergeEvents(into: AnnotationEvents | null, event: AnnotationEvent): AnnotationEvents {
+  const base = into ?? { project: event.project, events: 0, annotations: 0, actions: {} };
+  return {
+    project: base.project,
+    events: base.events + 1,
+    annotations: base.annotations + event.annotations,
+    actions: { ...base.actions, [event.action]: (base.actions[event.action] ?? 0) + 1 },
+  };
+}
+
+export const annotationEventsSignal = defineSignal<[AnnotationEvents]>('annotationEvents');

@@ -1,0 +1,197 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabelStudioSimulator } from '../src/simulator';
+import { createWebhookReceiver, type WebhookReceiver, type WebhookResult } from '../src/webhooks';
+import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { pipelineWorkflowId } from '../src/workflows/project-ids';
+import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
+import { rememberSecret } from './helpers/secrets';
+import { startSimulator } from './helpers/simulated-label-studio';
+import { FAST } from './helpers/sync-run';
+import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { eventually, workflowInput } from './helpers/workflow-input';
+
+// The webhook receiver in front of a real Temporal server: Label Studio simulated for the syncs.
+describe('webhook receiver', () => {
+  let sim: LabelStudioSimulator;
+  let t: TestTemporal;
+  let receiver: WebhookReceiver;
+  let url: string;
+  const results: WebhookResult[] = [];
+  const secret = randomBytes(24).toString('hex');
+  const downstreamQueue = `downstream-${randomUUID()}`;
+  let nextProject = 500;
+
+  beforeAll(async () => {
+    rememberSecret(secret); // the audit checks it never reaches a history
+    sim = await startSimulator();
+    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    receiver = createWebhookReceiver({
+      client: t.client,
+      secret,
+      connection: TEST_CONNECTION,
+      taskQueue: t.taskQueue,
+      maxBodyBytes: 64 * 1024,
+      pipeline: {
+        quietPeriod: '1500ms',
+        maxWait: '20s',
+        sync: { policy: FAST },
+        downstream: { workflowType: 'trainModel', taskQueue: downstreamQueue },
+      },
+      onResult: (r) => results.push(r),
+    });
+    url = await receiver.listen(0);
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    // Pipelines run forever and downstream workflows have no worker here: end them.
+    for await (const w of t.client.workflow.list({ query: `ExecutionStatus = 'Running' AND TaskQueue IN ('${t.taskQueue}', '${downstreamQueue}')` })) {
+      await t.client.workflow.getHandle(w.workflowId, w.runId).terminate('test over').catch(() => undefined);
+    }
+    await t?.close();
+    await sim?.close();
+  });
+
+  const post = (body: string, headers: Record<string, string> = { 'x-webhook-secret': secret }, path = '/') =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const annotationEvent = (project: number, action = 'ANNOTATION_CREATED', id = 1) =>
+    JSON.stringify({ action, project: { id: project, title: 'p' }, annotation: { id, result: [] }, task: { id, data: {} } });
+  const pipelineExists = (project: number) =>
+    t.client.workflow
+      .getHandle(pipelineWorkflowId(TEST_CONNECTION, project))
+      .describe()
+      .then(
+        () => true,
+        (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
+      );
+
+  it('turns a burst of 50 events into one sync and one downstream start with the report', async () => {
+    const project = nextProject++;
+    const a = sim.addStorage({ type: 's3', project, title: 'train', script: [{ status: 'completed', count: 50, runMs: 300 }] });
+    const b = sim.addStorage({ type: 'gcs', project, title: 'backup', script: [{ status: 'completed', count: 50, runMs: 300 }] });
+    const actions = ['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_CREATED', 'ANNOTATIONS_DELETED'];
+
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const action = actions[i % actions.length]!;
+        const body =
+          action === 'ANNOTATIONS_CREATED'
+            ? JSON.stringify({ action, project: { id: project }, annotation: [{ id: i }, { id: i + 1000 }] })
+            : action === 'ANNOTATIONS_DELETED'
+              ? JSON.stringify({ action, project: { id: project }, annotations: [{ id: i }] })
+              : annotationEvent(project, action, i);
+        const res = await post(body);
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      }),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(202));
+    const workflowId = pipelineWorkflowId(TEST_CONNECTION, project);
+    expect(new Set(answers.map((r) => r.body.workflowId))).toEqual(new Set([workflowId]));
+    // Label Studio gives up after 1 s: measured by the receiver, from arrival to answer.
+    const served = results.filter((r) => r.project === project);
+    expect(served).toHaveLength(50);
+    expect(Math.max(...served.map((r) => r.elapsedMs))).toBeLessThan(1000);
+
+    const pipeline = t.client.workflow.getHandle(workflowId);
+    const state = await eventually(
+      () => pipeline.query(pipelineStateQuery),
+      (s: PipelineState) => s.recent.length > 0,
+    );
+    const [batch] = state.recent;
+    // 13 + 13 single-annotation events, 12 ANNOTATIONS_CREATED naming two each, 12 ANNOTATIONS_DELETED naming one.
+    expect(batch).toMatchObject({ number: 1, events: 50, annotations: 62, syncOutcome: 'completed', downstreamSkipped: null });
+    expect(batch!.actions).toEqual({ ANNOTATION_CREATED: 13, ANNOTATION_UPDATED: 13, ANNOTATIONS_CREATED: 12, ANNOTATIONS_DELETED: 12 });
+    expect(sim.syncsStarted('s3', a)).toBe(1);
+    expect(sim.syncsStarted('gcs', b)).toBe(1);
+
+    const downstream = await t.client.workflow.getHandle(batch!.downstreamWorkflowId!).describe();
+    expect(downstream).toMatchObject({ type: 'trainModel', taskQueue: downstreamQueue });
+    const input = await workflowInput<DownstreamInput>(t.client, batch!.downstreamWorkflowId!);
+    expect(input).toMatchObject({ connection: TEST_CONNECTION, project, pipelineWorkflowId: workflowId, batch: { number: 1, events: 50 } });
+    expect(input.sync).toMatchObject({ outcome: 'completed', counts: { total: 2, succeeded: 2 } });
+    expect(input.sync.storages.map((e) => [e.storage.id, e.report?.final?.lastSyncCount])).toEqual([
+      [a, 50],
+      [b, 50],
+    ]);
+
+    // Nothing more follows: no second batch, no second downstream workflow.
+    await new Promise((r) => setTimeout(r, 2500));
+    const after = await pipeline.query(pipelineStateQuery);
+    expect(after).toMatchObject({ phase: 'idle', pending: null, batchesDone: 1 });
+    const started = [];
+    for await (const w of t.client.workflow.list({ query: `WorkflowType = 'trainModel' AND TaskQueue = '${downstreamQueue}'` })) started.push(w.workflowId);
+    expect(started.filter((id) => id.startsWith(workflowId))).toEqual([batch!.downstreamWorkflowId]);
+  });
+
+  it('takes the project from the URL when Label Studio sends no payload', async () => {
+    const project = nextProject++;
+    const res = await post(JSON.stringify({ action: 'ANNOTATION_UPDATED' }), undefined, `/?project=${project}`);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: true, project, action: 'ANNOTATION_UPDATED' });
+    expect(await pipelineExists(project)).toBe(true);
+  });
+
+  it.each([
+    ['no secret header', (p: number) => post(annotationEvent(p), {}), 401, /missing or wrong x-webhook-secret/],
+    ['a wrong secret', (p: number) => post(annotationEvent(p), { 'x-webhook-secret': `${secret.slice(0, -1)}x` }), 401, /missing or wrong/],
+    ['the secret in another header', (p: number) => post(annotationEvent(p), { authorization: `Bearer ${secret}` }), 401, /missing or wrong/],
+    ['a body that is not JSON', (p: number) => post(`{"action": "ANNOTATION_CREATED", "project": {"id": ${p}`), 400, /not JSON/],
+    ['a JSON array', () => post('[1, 2]'), 400, /not a JSON object/],
+    ['no action', (p: number) => post(JSON.stringify({ project: { id: p } })), 400, /no "action"/],
+    ['an unknown action', (p: number) => post(JSON.stringify({ action: 'PROJECT_UPDATED', project: { id: p } })), 400, /unknown action "PROJECT_UPDATED"/],
+    ['no project', () => post(JSON.stringify({ action: 'ANNOTATION_CREATED', annotation: { id: 1 } })), 400, /no project/],
+    ['a project without id', () => post(JSON.stringify({ action: 'ANNOTATION_CREATED', project: { title: 'x' } })), 400, /no numeric id/],
+    ['projects that disagree', (p: number) => post(annotationEvent(p), undefined, `/?project=${p + 1}`), 400, /names project \d+ but the URL project \d+/],
+    ['an oversized body', (p: number) => post(JSON.stringify({ action: 'ANNOTATIONS_CREATED', project: { id: p }, annotation: [{ pad: 'x'.repeat(70_000) }] })), 413, /larger than 65536 bytes/],
+    ['an oversized chunked body', (p: number) => chunkedPost(`${url}/`, secret, p, 100_000), 413, /larger than 65536 bytes/],
+    ['GET', () => fetch(`${url}/`, { headers: { 'x-webhook-secret': secret } }), 405, /use POST/],
+  ] as const)('refuses %s, starting nothing', async (_what, send, status, reason) => {
+    const project = nextProject++;
+    const before = results.length;
+    const res = await send(project);
+    const { status: got, text } = res instanceof Response ? { status: res.status, text: await res.text() } : res;
+    expect(got).toBe(status);
+    expect((JSON.parse(text) as { error: string }).error).toMatch(reason);
+    expect(results.slice(before).map((r) => r.status)).toEqual([status]);
+    expect(await pipelineExists(project)).toBe(false);
+  });
+
+  it('answers 503 within Label Studio’s 1 s when Temporal cannot take the event', async () => {
+    const connection = await Connection.connect({ address: '127.0.0.1:1', connectTimeout: 100 }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
+    const offline = createWebhookReceiver({ client: new Client({ connection }), secret, connection: TEST_CONNECTION, temporalTimeoutMs: 500 });
+    const offlineUrl = await offline.listen(0);
+    try {
+      const started = performance.now();
+      const res = await fetch(offlineUrl, { method: 'POST', headers: { 'x-webhook-secret': secret }, body: annotationEvent(nextProject++) });
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: string }).error).toMatch(/Temporal did not take the event/);
+    } finally {
+      await offline.close();
+      await connection.close();
+    }
+  });
+
+  it('refuses a short secret and a bad pipeline configuration at startup', () => {
+    expect(() => createWebhookReceiver({ client: t.client, secret: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => createWebhookReceiver({ client: t.client, secret, pipeline: { quietPeriod: 'soon' } })).toThrow(/quietPeriod must be a duration/);
+    expect(() => createWebhookReceiver({ client: t.client, secret, pipeline: { downstream: { workflowType: '', taskQueue: 'q' } } })).toThrow(/downstream.workflowType/);
+  });
+});
+
+/** A POST without Content-Length (chunked), as a sender streaming a big body would make. */
+function chunkedPost(url: string, secret: string, project: number, size: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'transfer-encoding': 'chunked' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.write(`{"action": "ANNOTATIONS_CREATED", "project": {"id": ${project}}, "pad": "`);
+    for (let sent = 0; sent < size && !req.destroyed; sent += 8192) req.write('x'.repeat(8192));
+    req.end('"}');
+  });
+}
