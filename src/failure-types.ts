@@ -13,6 +13,8 @@ export const FailureType = {
   SyncCompletedWithErrors: 'SyncCompletedWithErrors',
   SyncTimedOut: 'SyncTimedOut',
   TargetShortfall: 'TargetShortfall',
+  /** A project fan-out in which some storage failed, under failOn: any. */
+  ProjectSyncFailed: 'ProjectSyncFailed',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

@@ -20,3 +20,28 @@ export { syncWorkflowId } from './workflows/workflow-ids';
 export { SEARCH_ATTRIBUTE_DEFINITIONS } from './workflows/search-attributes';
 export { startTemporalDevServer, type RunningDevServer } from './local/temporal-dev-server';
 export { LabelStudioSimulator, type SimulatorOptions, type Fault } from './simulator';
+export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions } from './client/project-sync-client';
+export type { SyncProjectExportsInput, StorageSelector, FailOn } from './workflows/project-sync-input';
+export type { ProjectSyncReport, StorageSyncResult } from './workflows/project-sync-report';
+export {
+  createSyncSchedule,
+  compileSyncSchedule,
+  listSyncSchedules,
+  describeSyncSchedule,
+  updateSyncSchedule,
+  pauseSyncSchedule,
+  unpauseSyncSchedule,
+  triggerSyncSchedule,
+  backfillSyncSchedule,
+  deleteSyncSchedule,
+  type CreateSyncScheduleOptions,
+  type SyncScheduleChanges,
+} from './client/schedules';
+export type { SyncScheduleSpec } from './client/schedule-spec';
+export type { ScheduleTarget } from './client/schedule-target';
+export { InvalidScheduleError } from './client/invalid-schedule';
+export * from './webhooks';
+export type { AnnotationPipelineInput, DownstreamWorkflow, DownstreamInput, PipelineState } from './workflows/pipeline-types';
+export { pipelineWorkflowId } from './workflows/project-ids';
+export type { TargetVerification } from './workflows/target-verification';
+export type { VerifyTarget } from './workflows/sync-policy';

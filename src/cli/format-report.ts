@@ -1,4 +1,5 @@
 import type { SyncReport } from '../workflows/sync-report';
+import { formatVerification } from './format-verification';
 
 /** The report as a person reads it: outcome first, then one line per attempt. */
 export function formatReport(report: SyncReport): string {
@@ -12,6 +13,8 @@ export function formatReport(report: SyncReport): string {
     lines.push(`  attempt ${a.attempt} (${a.mode}, Label Studio sync #${a.syncAttempt}): ${a.status}${count}${job}, ${a.startedAt} → ${a.endedAt}`);
     if (a.traceback && a.status !== 'completed') lines.push(`    ${a.traceback.trim().split('\n').pop()}`);
   }
+  const verification = formatVerification(report.verification);
+  if (verification) lines.push(verification);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

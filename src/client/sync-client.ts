@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
-import { STORAGE_KEY } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_DEFINITIONS, STORAGE_KEY } from '../workflows/search-attributes';
 import { resolveSyncInput, type SyncExportStorageInput } from '../workflows/sync-policy';
 import type { SyncReport } from '../workflows/sync-report';
 import { storageKey, syncWorkflowId } from '../workflows/workflow-ids';
@@ -60,10 +60,9 @@ export async function awaitSyncReport(handle: WorkflowHandle<typeof syncExportSt
 function explainSearchAttributeError(err: unknown): unknown {
   const message = (err as Error)?.message ?? '';
   if (!/search attribute/i.test(message)) return err;
+  const create = Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS).map(([name, type]) => `temporal operator search-attribute create --name ${name} --type ${type}`);
   return new Error(
-    `${message}. Register this package's search attributes once per namespace: ` +
-      `temporal operator search-attribute create --name LabelStudioStorage --type Keyword && ` +
-      `temporal operator search-attribute create --name LabelStudioSyncStatus --type Keyword ` +
+    `${message}. Register this package's search attributes once per namespace: ${create.join(' && ')} ` +
       `(or start without them: searchAttributes: false / --no-search-attributes)`,
   );
 }

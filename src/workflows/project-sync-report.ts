@@ -1,8 +1,9 @@
+import { FailureType } from '../failure-types';
 import type { StorageType } from '../labelstudio/storage-types';
 import type { SyncReport } from './sync-report';
 
 /** The ApplicationFailure type syncProjectExports fails with under `failOn: 'any'`; details[0] is the report. */
-export const PROJECT_SYNC_FAILED = 'ProjectSyncFailed';
+export const PROJECT_SYNC_FAILED = FailureType.ProjectSyncFailed;
 
 export type StorageSyncResult = 'succeeded' | 'failed' | 'skipped';
 

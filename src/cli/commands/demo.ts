@@ -6,12 +6,10 @@ import { SyncWorkflowError } from '../../client/sync-failure';
 import { ConfigError } from '../../config/config-error';
 import type { StorageType } from '../../labelstudio/storage-types';
 import { resolveSyncInput, type SyncExportStorageInput, type VerifyTarget } from '../../workflows/sync-policy';
-import type { SyncReport } from '../../workflows/sync-report';
 import { startDemoLabelStudio, type DemoLabelStudio } from '../demo/local-label-studio';
 import { userStorage } from '../demo/user-storage';
 import { exitCodeForOutcome, type ExitCodeValue } from '../exit-codes';
-import { formatReport } from '../format-report';
-import { formatVerification } from '../format-verification';
+import { printSyncReport } from '../print-report';
 import { followProgress } from '../progress';
 import { openTemporalSession } from '../temporal-session';
 
@@ -90,24 +88,15 @@ async function followToTheEnd(started: StartedSync, json: boolean): Promise<Exit
   const stop = followProgress(started.handle, log);
   try {
     const report = await awaitSyncReport(started.handle);
-    printReport(report, json);
+    printSyncReport(report, json);
     return exitCodeForOutcome(report.outcome);
   } catch (err) {
     if (!(err instanceof SyncWorkflowError) || !err.report) throw err;
-    printReport(err.report, json, err);
+    printSyncReport(err.report, json, err);
     throw err;
   } finally {
     stop();
   }
-}
-
-function printReport(report: SyncReport, json: boolean, err?: SyncWorkflowError): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(err ? { error: err.message, failureType: err.failureType, report } : report, null, 2)}\n`);
-    return;
-  }
-  const verification = formatVerification(report.verification);
-  process.stdout.write(`${formatReport(report)}${verification ? `\n${verification}` : ''}\n`);
 }
 
 async function describeFolder(folder: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { SyncPolicy } from '../../workflows/sync-policy';
 
-/** The per-storage sync policy flags, as `sync` has them, for the commands that sync many storages. */
+/** The per-storage sync policy flags, shared by every command that syncs. */
 export interface PolicyFlags {
   pollInitial?: string;
   pollMax?: string;
@@ -11,6 +11,7 @@ export interface PolicyFlags {
   maxAttempts?: string;
   retryBackoff?: string;
   onCompletedWithErrors?: 'fail' | 'warn' | 'retry';
+  verifyTarget?: 'off' | 'warn' | 'strict';
   attach: boolean;
 }
 
@@ -24,6 +25,7 @@ export function addPolicyOptions(command: Command): Command {
     .option('--max-attempts <n>', 'syncs to trigger at most per storage when they fail')
     .option('--retry-backoff <duration>', 'first wait between a failed sync and the next')
     .addOption(new Option('--on-completed-with-errors <policy>', 'what completed_with_errors means').choices(['fail', 'warn', 'retry']))
+    .addOption(new Option('--verify-target <policy>', 'count the objects at the target after the sync').choices(['off', 'warn', 'strict']))
     .option('--no-attach', 'trigger a new sync even when one is already running');
 }
 
@@ -37,6 +39,7 @@ export function policyFrom(o: PolicyFlags): SyncPolicy {
     maxAttempts: num(o.maxAttempts),
     retryBackoff: o.retryBackoff ? { initial: o.retryBackoff } : undefined,
     onCompletedWithErrors: o.onCompletedWithErrors,
+    verifyTarget: o.verifyTarget,
     attachToRunning: o.attach,
   };
 }
