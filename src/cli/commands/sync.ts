@@ -8,6 +8,7 @@ import { printSyncReport } from '../print-report';
 import { followProgress } from '../progress';
 import { openTemporalSession } from '../temporal-session';
 import { addPolicyOptions, policyFrom, type PolicyFlags } from './policy-options';
+import { wholeNumber } from './whole-number';
 import { workerOption, type WorkerChoice } from './worker-option';
 
 interface SyncOptions extends PolicyFlags {
@@ -22,24 +23,24 @@ export function syncCommand(): Command {
   const command = new Command('sync')
     .description('Run one export-storage sync as a Temporal workflow and print its report')
     .argument('<type>', `storage type: ${STORAGE_TYPES.join(', ')}`)
-    .argument('<id>', 'export storage id')
+    .argument('<id>', 'export storage id', wholeNumber(1))
     .option('-c, --connection <name>', 'Label Studio connection configured on the worker', 'default')
     .option('--json', 'print the report as JSON on stdout')
     .option('--detach', 'start (or join) the workflow, print its id and exit')
     .addOption(workerOption())
     .option('--no-search-attributes', 'start without the LabelStudioStorage search attribute')
-    .action(async (type: string, id: string, options: SyncOptions) => {
+    .action(async (type: string, id: number, options: SyncOptions) => {
       process.exitCode = await runSync(type, id, options);
     });
   return addPolicyOptions(command);
 }
 
-function toInput(type: string, id: string, o: SyncOptions): SyncExportStorageInput {
+function toInput(type: string, id: number, o: SyncOptions): SyncExportStorageInput {
   // The type is checked by the workflow's own input check, with a clear message.
-  return { connection: o.connection, storageType: type as StorageType, storageId: Number(id), policy: policyFrom(o) };
+  return { connection: o.connection, storageType: type as StorageType, storageId: id, policy: policyFrom(o) };
 }
 
-async function runSync(type: string, id: string, options: SyncOptions): Promise<ExitCodeValue> {
+async function runSync(type: string, id: number, options: SyncOptions): Promise<ExitCodeValue> {
   const input = toInput(type, id, options);
   resolveSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);

@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { wholeNumber } from './whole-number';
 import { ConfigError } from '../../config/config-error';
 import { resolvePipelineInput } from '../../workflows/pipeline-input';
 import type { PipelineSync } from '../../workflows/pipeline-types';
@@ -103,12 +104,4 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
 function describe(r: WebhookResult): string {
   if (r.status === 202) return `202 ${r.action} project ${r.project} → ${r.workflowId} (${r.elapsedMs} ms)`;
   return `${r.status} ${r.reason} (${r.elapsedMs} ms)`;
-}
-
-function wholeNumber(min: number, max: number) {
-  return (text: string): number => {
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max} is required`);
-    return n;
-  };
 }
