@@ -7,9 +7,9 @@ import type { AnnotationEvents } from '../src/workflows/annotation-events';
 import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { PROJECT_KEY } from '../src/workflows/search-attributes';
-import { startSimulator } from './helpers/simulated-label-studio';
+import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST } from './helpers/sync-run';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 import { eventually, workflowInput } from './helpers/workflow-input';
 
 // annotationPipeline on a real Temporal server, fed by signals as the webhook receiver sends them.
@@ -21,7 +21,7 @@ describe('annotationPipeline', () => {
 
   beforeAll(async () => {
     sim = await startSimulator();
-    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    t = await startWorkerFor(sim);
   });
   afterAll(async () => {
     for await (const w of t.client.workflow.list({ query: `ExecutionStatus = 'Running' AND TaskQueue IN ('${t.taskQueue}', '${downstreamQueue}')` })) {

@@ -7,8 +7,8 @@ import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { runCli, type CliRun } from './helpers/run-cli';
 import { rememberSecret } from './helpers/secrets';
-import { startSimulator } from './helpers/simulated-label-studio';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
+import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 import { eventually } from './helpers/workflow-input';
 
 // sync-project, schedule, status and webhooks serve as scripts use them: child processes, stdout, exit codes.
@@ -23,7 +23,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
   beforeAll(async () => {
     sim = await startSimulator();
     // Schedules' runs need a worker on the CLI's task queue; the CLI's own commands bring theirs.
-    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    t = await startWorkerFor(sim);
     env = {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),

@@ -4,9 +4,9 @@ import { awaitSyncReport, startStorageSync } from '../src/client/sync-client';
 import type { LabelStudioSimulator } from '../src/simulator';
 import type { SyncProjectExportsInput } from '../src/workflows/project-sync-input';
 import { PROJECT_SYNC_FAILED } from '../src/workflows/project-sync-report';
-import { startSimulator } from './helpers/simulated-label-studio';
+import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST, syncInput } from './helpers/sync-run';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 // syncProjectExports on a real Temporal server against the simulator.
 describe('syncProjectExports', () => {
@@ -16,7 +16,7 @@ describe('syncProjectExports', () => {
 
   beforeAll(async () => {
     sim = await startSimulator();
-    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    t = await startWorkerFor(sim);
   });
   afterAll(async () => {
     await t?.close();

@@ -19,9 +19,9 @@ import type { LabelStudioSimulator } from '../src/simulator';
 import type { ProjectSyncReport } from '../src/workflows/project-sync-report';
 import { PROJECT_KEY, STORAGE_KEY, SYNC_STATUS } from '../src/workflows/search-attributes';
 import type { SyncReport } from '../src/workflows/sync-report';
-import { startSimulator } from './helpers/simulated-label-studio';
+import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST, syncInput } from './helpers/sync-run';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 const VALID_CRONS = [
   '0 3 * * *',
@@ -67,7 +67,7 @@ describe('sync schedules', () => {
 
   beforeAll(async () => {
     sim = await startSimulator();
-    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    t = await startWorkerFor(sim);
   });
   afterAll(async () => {
     for (const id of created) await deleteSyncSchedule(t.client, id).catch(() => undefined);

@@ -3,7 +3,7 @@ import { awaitSyncReport } from '../src/client/sync-client';
 import { FailureType } from '../src/failure-types';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { recordHistory } from './helpers/record-history';
-import { startSimulator } from './helpers/simulated-label-studio';
+import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { runSync, startSync, syncError } from './helpers/sync-run';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -17,7 +17,7 @@ describe('syncExportStorage', () => {
 
   beforeAll(async () => {
     sim = await startSimulator();
-    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    t = await startWorkerFor(sim);
   });
   afterAll(async () => {
     await t?.close();

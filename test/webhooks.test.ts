@@ -8,9 +8,9 @@ import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
 import { rememberSecret } from './helpers/secrets';
-import { startSimulator } from './helpers/simulated-label-studio';
+import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST } from './helpers/sync-run';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 import { eventually, workflowInput } from './helpers/workflow-input';
 
 // The webhook receiver in front of a real Temporal server: Label Studio simulated for the syncs.
@@ -27,7 +27,7 @@ describe('webhook receiver', () => {
   beforeAll(async () => {
     rememberSecret(secret); // the audit checks it never reaches a history
     sim = await startSimulator();
-    t = await startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+    t = await startWorkerFor(sim);
     receiver = createWebhookReceiver({
       client: t.client,
       secret,
