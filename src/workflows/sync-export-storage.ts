@@ -16,6 +16,7 @@ import {
 import type { Activities, EndedSnapshot, StorageRef, StorageSnapshot } from '../activities';
 import { FailureType } from '../failure-types';
 import { isRunning } from '../labelstudio/storage-types';
+import { ranOutOfTime } from './ran-out-of-time';
 import { backoffDelay } from './retry-delay';
 import { STORAGE_KEY, SYNC_STATUS } from './search-attributes';
 import { resolveSyncInput, type ResolvedSyncInput, type SyncExportStorageInput } from './sync-policy';
@@ -180,7 +181,7 @@ class SyncRun {
       return await awaitSyncEnd({ ref: this.ref, syncAttempt: this.syncAttempt!, stallTimeoutMs: this.cfg.stallTimeoutMs });
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      if (err.cause instanceof TimeoutFailure) throw this.timedOut();
+      if (ranOutOfTime(err)) throw this.timedOut();
       if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.SyncStalled) {
         const snapshot = (err.cause.details?.[0] as StorageSnapshot | undefined) ?? this.latest;
         this.latest = snapshot;

@@ -18,6 +18,7 @@ import type { StorageSyncEntry } from './project-sync-report';
 import type { ResolvedProjectSyncInput } from './project-sync-input';
 import { syncExportStorage } from './sync-export-storage';
 import type { SyncReport } from './sync-report';
+import { ranOutOfTime } from './ran-out-of-time';
 import { syncWorkflowId } from './workflow-ids';
 
 type Base = Pick<StorageSyncEntry, 'storage' | 'workflowId'>;
@@ -78,7 +79,7 @@ async function joinRunning(cfg: ResolvedProjectSyncInput, base: Base): Promise<S
     if (outcome.ok) return succeeded(base, true, outcome.report);
     return failed(base, true, { type: outcome.failureType, message: outcome.message }, outcome.report);
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
+    if (err instanceof ActivityFailure && ranOutOfTime(err)) {
       const message = `the sync workflow of this storage started elsewhere was still running after ${Math.round(cfg.joinTimeoutMs / 60_000)} min`;
       return failed(base, true, { type: FailureType.SyncTimedOut, message }, null);
     }
