@@ -99,7 +99,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
       (run) => json(run).status !== 'RUNNING',
     );
     expect(status.code, status.stderr).toBe(0);
-    expect(json(status)).toMatchObject({ type: 'syncExportStorage', status: 'COMPLETED', report: { outcome: 'completed', final: { lastSyncCount: 8 } } });
+    expect(json(status)).toMatchObject({ type: 'scheduledStorageSync', status: 'COMPLETED', report: { outcome: 'completed', final: { lastSyncCount: 8 } } });
 
     const listed = await eventually(
       () => cli(['schedule', 'list', '--project', String(project), '--json']),

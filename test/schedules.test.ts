@@ -19,6 +19,8 @@ import type { LabelStudioSimulator } from '../src/simulator';
 import type { ProjectSyncReport } from '../src/workflows/project-sync-report';
 import { PROJECT_KEY, STORAGE_KEY, SYNC_STATUS } from '../src/workflows/search-attributes';
 import type { SyncReport } from '../src/workflows/sync-report';
+import { syncWorkflowId } from '../src/workflows/workflow-ids';
+import { startStorageSync } from '../src/client/sync-client';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST, syncInput } from './helpers/sync-run';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -113,7 +115,7 @@ describe('sync schedules', () => {
 
     const view = await describeSyncSchedule(t.client, scheduleId);
     expect(view).toMatchObject({
-      workflowType: 'syncExportStorage',
+      workflowType: 'scheduledStorageSync',
       taskQueue: t.taskQueue,
       overlap: 'SKIP',
       catchupWindowMs: 3_600_000,
@@ -136,8 +138,22 @@ describe('sync schedules', () => {
     expect(sim.syncsStarted('s3', id)).toBe(1);
     const run = await t.client.workflow.getHandle(workflowId).describe();
     expect(run.typedSearchAttributes.get(STORAGE_KEY)).toBe(`${TEST_CONNECTION}/s3/${id}`);
-    expect(run.typedSearchAttributes.get(SYNC_STATUS)).toBe('completed');
     expect(run.memo?.labelStudio).toMatchObject({ kind: 'storage', storageId: id });
+    // The run synced the storage under the storage's own workflow id, which carries the outcome.
+    const storageRun = await t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 's3', id)).describe();
+    expect(storageRun.typedSearchAttributes.get(SYNC_STATUS)).toBe('completed');
+  });
+
+  it('joins a sync of the storage started by hand instead of starting a second one', async () => {
+    const id = sim.addStorage({ type: 'gcs', project: nextProject++, script: [{ status: 'completed', runMs: 2500, count: 6 }] });
+    const scheduleId = newId();
+    await create({ scheduleId, target: { kind: 'storage', input: syncInput('gcs', id, {}, TEST_CONNECTION) }, spec: { cron: '0 3 * * *' } });
+    const manual = await startStorageSync(t.client, syncInput('gcs', id, {}, TEST_CONNECTION), { taskQueue: t.taskQueue });
+    await triggerSyncSchedule(t.client, scheduleId);
+    const scheduled = (await t.client.workflow.getHandle(await nthRun(scheduleId, 1)).result()) as SyncReport;
+    expect(scheduled).toEqual(await manual.handle.result());
+    expect(scheduled.attempts).toHaveLength(1);
+    expect(sim.syncsStarted('gcs', id)).toBe(1);
   });
 
   it('skips a trigger while the last run still goes, under the default overlap policy', async () => {
@@ -201,7 +217,7 @@ describe('sync schedules', () => {
       if (!listed.some((s) => s.scheduleId === scheduleId)) await new Promise((r) => setTimeout(r, 200));
     }
     expect(listed.map((s) => s.scheduleId)).toEqual([scheduleId]);
-    expect(listed[0]).toMatchObject({ workflowType: 'syncExportStorage', target: { storageId: id } });
+    expect(listed[0]).toMatchObject({ workflowType: 'scheduledStorageSync', target: { storageId: id } });
 
     // Two due times (01:15 and 02:15 Tokyo) fall in this window: two runs, one after the other.
     await backfillSyncSchedule(t.client, scheduleId, { start: new Date('2026-01-01T01:00:00+09:00'), end: new Date('2026-01-01T02:30:00+09:00') });

@@ -26,7 +26,7 @@ export interface ScheduleTargetMemo {
 export const MEMO_KEY = 'labelStudio';
 
 export interface CompiledTarget {
-  workflowType: 'syncExportStorage' | 'syncProjectExports';
+  workflowType: 'scheduledStorageSync' | 'syncProjectExports';
   args: [SyncExportStorageInput] | [SyncProjectExportsInput];
   memo: ScheduleTargetMemo;
   searchAttributes: SearchAttributePair[];
@@ -39,7 +39,8 @@ export function compileTarget(target: ScheduleTarget): CompiledTarget {
     const project = target.project ?? null;
     if (project !== null && !(Number.isSafeInteger(project) && project > 0)) throw new InvalidScheduleError('target.project', 'must be a positive integer');
     return {
-      workflowType: 'syncExportStorage',
+      // Not syncExportStorage itself: a schedule names its runs after itself, not after the storage.
+      workflowType: 'scheduledStorageSync',
       args: [target.input],
       memo: { kind: 'storage', connection, project, storageType, storageId },
       searchAttributes: [

@@ -2,3 +2,4 @@
 export { syncExportStorage, syncStateQuery } from './sync-export-storage';
 export { syncProjectExports, projectSyncStateQuery } from './sync-project-exports';
 export { annotationPipeline, pipelineStateQuery } from './annotation-pipeline';
+export { scheduledStorageSync } from './scheduled-storage-sync';

@@ -71,7 +71,7 @@ async function running(handle: WorkflowHandle, view: StatusView): Promise<[ExitC
 /** Reads the result (or the failure and the report it carries) through the same paths as sync and sync-project. */
 async function closed(handle: WorkflowHandle, view: StatusView): Promise<[ExitCodeValue, string]> {
   try {
-    if (view.type === 'syncExportStorage') {
+    if (view.type === 'syncExportStorage' || view.type === 'scheduledStorageSync') {
       const report = await awaitSyncReport(handle);
       view.report = report;
       return [exitCodeForOutcome(report.outcome), formatReport(report)];
