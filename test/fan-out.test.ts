@@ -4,6 +4,7 @@ import { awaitSyncReport, startStorageSync } from '../src/client/sync-client';
 import type { LabelStudioSimulator } from '../src/simulator';
 import type { SyncProjectExportsInput } from '../src/workflows/project-sync-input';
 import { PROJECT_SYNC_FAILED } from '../src/workflows/project-sync-report';
+import { rejectionOf } from './helpers/rejection';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST, syncInput } from './helpers/sync-run';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -26,14 +27,8 @@ describe('syncProjectExports', () => {
   const fanOut = (input: Omit<SyncProjectExportsInput, 'policy' | 'connection'>) =>
     runProjectSync(t.client, { ...input, connection: TEST_CONNECTION, policy: { ...FAST, maxAttempts: 1 } }, { taskQueue: t.taskQueue });
 
-  async function fanOutError(promise: Promise<unknown>): Promise<ProjectSyncError> {
-    const err = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(err instanceof ProjectSyncError)) throw new Error(`expected a ProjectSyncError, got ${String(err)}`);
-    return err;
-  }
+  const fanOutError = (promise: Promise<unknown>) => rejectionOf(promise, ProjectSyncError);
+
 
   it('reports every storage of a mixed run and keeps to the concurrency bound', async () => {
     const project = nextProject++;

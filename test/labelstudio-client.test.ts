@@ -4,17 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelStudioClient } from '../src/labelstudio/client';
 import { LabelStudioError } from '../src/labelstudio/errors';
 import type { LabelStudioSimulator } from '../src/simulator';
+import { rejectionOf } from './helpers/rejection';
 import { startSimulator } from './helpers/simulated-label-studio';
 
-async function failure(promise: Promise<unknown>): Promise<LabelStudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof LabelStudioError) return err;
-    throw err;
-  }
-  throw new Error('expected a LabelStudioError');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, LabelStudioError);
 
 describe('LabelStudioClient against the simulator', () => {
   let sim: LabelStudioSimulator;

@@ -3,6 +3,7 @@ import { runStorageSync, startStorageSync } from '../../src/client/sync-client';
 import { SyncWorkflowError } from '../../src/client/sync-failure';
 import type { StorageType } from '../../src/labelstudio/storage-types';
 import type { SyncPolicy } from '../../src/workflows/sync-policy';
+import { rejectionOf } from './rejection';
 import { TEST_CONNECTION } from './temporal';
 
 /** Fast schedules so a test crosses several polls and retries in well under a second each. */
@@ -26,12 +27,6 @@ export function startSync(client: Client, taskQueue: string, type: StorageType, 
 }
 
 /** The SyncWorkflowError a sync ended with; fails the test when it succeeded instead. */
-export async function syncError(promise: Promise<unknown>): Promise<SyncWorkflowError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof SyncWorkflowError) return err;
-    throw err;
-  }
-  throw new Error('expected the sync workflow to fail, but it succeeded');
+export function syncError(promise: Promise<unknown>): Promise<SyncWorkflowError> {
+  return rejectionOf(promise, SyncWorkflowError);
 }
