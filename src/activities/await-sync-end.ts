@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../failure-types';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { isTerminal } from '../labelstudio/storage-types';
+import { heartbeatWhile } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
 import { formatDuration, nextProgressMark, type ProgressMark } from './stall-tracker';
@@ -17,12 +18,13 @@ import type { AwaitSyncEndInput, EndedSnapshot } from './types';
 export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
   return async function awaitSyncEnd({ ref, syncAttempt, stallTimeoutMs }: AwaitSyncEndInput): Promise<EndedSnapshot> {
     const client = resolveClient(registry, ref.connection);
-    const snapshot = toSnapshot(await asActivity(() => client.getExportStorage(ref.type, ref.id)));
+    const previous = activityInfo().heartbeatDetails as ProgressMark | undefined;
+    const snapshot = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id)), previous));
     // A terminal status left by an older sync does not count: wait until ours shows.
     if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) return { ...snapshot, status: snapshot.status };
 
     const at = now();
-    const mark = nextProgressMark(activityInfo().heartbeatDetails as ProgressMark | undefined, snapshot, at);
+    const mark = nextProgressMark(previous, snapshot, at);
     const still = at - mark.since;
     if (still >= stallTimeoutMs) {
       throw ApplicationFailure.create({
@@ -39,6 +41,7 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
       type: FailureType.SyncStillRunning,
       message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
       category: 'BENIGN',
+      details: [snapshot], // the workflow's report shows the last poll when the overall timeout ends the wait
     });
   };
 }

@@ -29,6 +29,12 @@ export interface StorageSnapshot {
   traceback: string | null;
 }
 
+/** What readStorage answers: the storage, and the worker's Label Studio response timeout. */
+export interface StorageRead extends StorageSnapshot {
+  /** The workflow sizes its activity timeouts from it (absent in histories from before it existed). */
+  responseTimeoutMs?: number;
+}
+
 export interface TriggerSyncInput {
   ref: StorageRef;
   /** meta.attempts read before triggering: a retry that sees more knows its earlier POST landed. */

@@ -22,6 +22,8 @@ type Method = 'GET' | 'POST';
 /** One client for every export storage type: they all share the route shape. */
 export class LabelStudioClient {
   readonly connectionName: string;
+  /** How long a call waits for an answer: activities size their waits from it. */
+  readonly responseTimeoutMs: number;
   private readonly base: URL;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -31,6 +33,7 @@ export class LabelStudioClient {
     this.connectionName = options.connectionName ?? 'default';
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     const responseTimeout = options.responseTimeoutMs ?? 300_000;
+    this.responseTimeoutMs = responseTimeout;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
       options.dispatcher ??

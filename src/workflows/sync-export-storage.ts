@@ -1,11 +1,13 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   CancelledFailure,
   TimeoutFailure,
   defineQuery,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -13,7 +15,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, EndedSnapshot, StorageRef, StorageSnapshot } from '../activities';
+import type { RetryPolicy } from '@temporalio/common';
+import type { Activities, EndedSnapshot, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import { FailureType } from '../failure-types';
 import { isRunning } from '../labelstudio/storage-types';
 import { ranOutOfTime } from './ran-out-of-time';
@@ -25,14 +28,40 @@ import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, t
 
 export const syncStateQuery = defineQuery<SyncState>('syncState');
 
-/** Label Studio calls that are not the poll: quick retries for transient errors, within the overall timeout. */
+/**
+ * Workflows started before this id existed take any trigger failure as "no sync started" and
+ * trigger again without reading first; from it on, Label Studio's meta.attempts decides.
+ */
+export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
+
+/** Reads before anything was triggered: quick retries for transient errors, within the overall timeout. */
 const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 } as const;
+
+/** Reads that decide whether a sync started: they retry for as long as the overall timeout allows. */
+const DURABLE_READ_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
 /**
  * The sync POST gets fewer quick retries: Community validates the target inside the request and
  * answers 500 while it is gone, which is a failed attempt for the sync policy to retry, durably.
  */
 const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 } as const;
+
+/** The worker's default LABEL_STUDIO_RESPONSE_TIMEOUT_MS, until its first read tells the real one. */
+const DEFAULT_RESPONSE_TIMEOUT_MS = 300_000;
+
+/** Every Label Studio activity heartbeats while its call runs: a dead worker is noticed this fast. */
+const HEARTBEAT_TIMEOUT_MS = 20_000;
+
+/** Beyond its Label Studio calls, an activity's start-to-close allows this for everything else. */
+const CALL_MARGIN_MS = 30_000;
+
+/**
+ * Label Studio calls (each up to the response timeout) an activity makes at most: a read or a
+ * poll is a token refresh and a GET; a trigger adds the POST, the reads that look for it and the
+ * wait for a POST without answer (see trigger-sync.ts).
+ */
+const READ_CALLS = 2;
+const TRIGGER_CALLS = 6;
 
 /** Counting a target lists it page by page, heartbeating; a few retries cover a flaky endpoint. */
 const TARGET_COUNT = { startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 } } as const;
@@ -49,7 +78,7 @@ export async function syncExportStorage(input: SyncExportStorageInput): Promise<
   try {
     return await run.execute();
   } catch (err) {
-    if (isCancellation(err)) throw run.cancelled();
+    if (isCancellation(err)) throw await run.cancelled();
     throw err;
   }
 }
@@ -68,6 +97,8 @@ class SyncRun {
   private mode: AttemptMode = 'triggered';
   private latest: StorageSnapshot | null = null;
   private verification: TargetVerification | undefined;
+  private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
+  private readonly neverGuesses = patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
     private readonly cfg: ResolvedSyncInput,
@@ -88,7 +119,7 @@ class SyncRun {
 
   async execute(): Promise<SyncReport> {
     this.setStatusAttribute('running');
-    this.latest = await this.labelStudio(() => this.activities(REQUEST_RETRY).readStorage(this.ref));
+    this.latest = await this.labelStudio(() => this.read(REQUEST_RETRY));
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -116,8 +147,11 @@ class SyncRun {
     }
   }
 
-  cancelled(): CancelledFailure {
-    if (this.phase === 'waiting') this.record('cancelled', this.latest);
+  async cancelled(): Promise<CancelledFailure> {
+    if (this.phase === 'waiting') {
+      if (this.neverGuesses) await this.lastLook();
+      this.record('cancelled', this.latest);
+    }
     if (this.syncAttempt !== null) {
       this.warnings.push(`Label Studio cannot cancel a sync: sync #${this.syncAttempt} of ${this.describe()} may still be running`);
     }
@@ -129,6 +163,13 @@ class SyncRun {
 
   /** Starts the attempt's sync or attaches to a running one; returns Label Studio's error when it refused to start one. */
   private async startOrAttach(): Promise<string | undefined> {
+    if (this.attempt > 1 && this.neverGuesses) {
+      // A fresh baseline: a trigger that landed late, or a sync started meanwhile, is joined, not doubled.
+      const known = this.latest!.attempts;
+      this.enter('reading');
+      this.latest = await this.durableRead();
+      if (this.latest.attempts > known) return this.attachLanded(this.latest);
+    }
     const baseline = this.latest!;
     if (this.attempt === 1 && this.cfg.attachToRunning && isRunning(baseline.status)) {
       this.syncAttempt = baseline.attempts;
@@ -139,7 +180,7 @@ class SyncRun {
     this.enter('triggering');
     this.mode = 'triggered';
     try {
-      const triggered = await this.activities(TRIGGER_RETRY).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
+      const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
       this.syncAttempt = triggered.syncAttempt;
       this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
@@ -147,6 +188,10 @@ class SyncRun {
     } catch (err) {
       if (isCancellation(err)) throw err;
       const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (this.neverGuesses && err instanceof ActivityFailure && !(cause instanceof ApplicationFailure && cause.nonRetryable)) {
+        if (ranOutOfTime(err)) throw this.timedOut();
+        return this.confirmTrigger(baseline, err);
+      }
       if (!(cause instanceof ApplicationFailure) || cause.nonRetryable) {
         throw err instanceof ActivityFailure ? this.labelStudioFailure(err) : err;
       }
@@ -157,11 +202,73 @@ class SyncRun {
     }
   }
 
+  /**
+   * The trigger ended without a clean answer: Label Studio's meta.attempts says whether its POST
+   * landed. A trigger that died without any answer (its worker crashed, it timed out) may have a
+   * POST still on its way, so the workflow waits that out before it looks.
+   */
+  private async confirmTrigger(baseline: StorageSnapshot, err: ActivityFailure): Promise<string | undefined> {
+    if (!(err.cause instanceof ApplicationFailure)) await sleep(Math.max(0, Math.min(2 * this.responseTimeoutMs, this.deadline - Date.now())));
+    this.latest = await this.durableRead();
+    if (this.latest.attempts > baseline.attempts) return this.attachLanded(this.latest);
+    const message = err.cause?.message ?? err.message;
+    this.syncAttempt = baseline.attempts;
+    this.record('failed', { ...this.latest, traceback: message });
+    return message;
+  }
+
+  private attachLanded(snapshot: StorageSnapshot): undefined {
+    this.syncAttempt = snapshot.attempts;
+    this.mode = 'landed-earlier';
+    log.info('a sync trigger had landed; waiting for that sync instead of triggering another', { syncAttempt: snapshot.attempts });
+    return undefined;
+  }
+
+  /** Reads the storage and learns the worker's response timeout, which sizes the activity timeouts. */
+  private async read(retry: RetryPolicy): Promise<StorageSnapshot> {
+    const read: StorageRead = await this.activities(retry, READ_CALLS).readStorage(this.ref);
+    const { responseTimeoutMs, ...snapshot } = read;
+    if (responseTimeoutMs) this.responseTimeoutMs = responseTimeoutMs;
+    return snapshot;
+  }
+
+  /** A read that decides whether a sync started: retried until it succeeds or the overall timeout ends. */
+  private async durableRead(): Promise<StorageSnapshot> {
+    try {
+      return await this.read(DURABLE_READ_RETRY);
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      if (ranOutOfTime(err)) throw this.timedOut();
+      throw this.labelStudioFailure(err);
+    }
+  }
+
+  /** On cancel, the storage as it stands now goes into the report; a Label Studio that does not answer leaves the last known one. */
+  private async lastLook(): Promise<void> {
+    const { readStorage } = proxyActivities<Activities>({
+      startToCloseTimeout: READ_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+      scheduleToCloseTimeout: '1m',
+      retry: { initialInterval: '1s', maximumAttempts: 3 },
+    });
+    try {
+      const { responseTimeoutMs: _, ...snapshot } = await CancellationScope.nonCancellable(() => readStorage(this.ref));
+      this.latest = snapshot;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+    }
+  }
+
   /** Activities bounded by what is left of the overall timeout, so a dead Label Studio cannot outlast it. */
-  private activities(retry: typeof REQUEST_RETRY | typeof TRIGGER_RETRY) {
+  private activities(retry: RetryPolicy, calls: number) {
     const remaining = this.deadline - Date.now();
     if (remaining <= 0) throw this.timedOut();
-    return proxyActivities<Activities>({ startToCloseTimeout: '10m', scheduleToCloseTimeout: remaining, retry });
+    return proxyActivities<Activities>({
+      startToCloseTimeout: calls * this.responseTimeoutMs + CALL_MARGIN_MS,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+      scheduleToCloseTimeout: remaining,
+      retry,
+    });
   }
 
   /** The poll: one activity whose retry policy is the backoff schedule, bounded by the overall timeout. */
@@ -169,7 +276,8 @@ class SyncRun {
     const remaining = this.deadline - Date.now();
     if (remaining <= 0) throw this.timedOut();
     const { awaitSyncEnd } = proxyActivities<Activities>({
-      startToCloseTimeout: '2m',
+      startToCloseTimeout: READ_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: remaining,
       retry: {
         initialInterval: this.cfg.poll.initialMs,
@@ -181,7 +289,10 @@ class SyncRun {
       return await awaitSyncEnd({ ref: this.ref, syncAttempt: this.syncAttempt!, stallTimeoutMs: this.cfg.stallTimeoutMs });
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      if (ranOutOfTime(err)) throw this.timedOut();
+      if (ranOutOfTime(err)) {
+        this.latest = lastPolled(err) ?? this.latest;
+        throw this.timedOut();
+      }
       if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.SyncStalled) {
         const snapshot = (err.cause.details?.[0] as StorageSnapshot | undefined) ?? this.latest;
         this.latest = snapshot;
@@ -327,6 +438,14 @@ class SyncRun {
 }
 
 type AttemptMode = SyncAttemptRecord['mode'];
+
+/** The snapshot the last poll saw, from its "still running" failure, which the timeout carries as its cause. */
+function lastPolled(err: ActivityFailure): StorageSnapshot | undefined {
+  for (let cause: Error | undefined = err.cause; cause; cause = cause.cause instanceof Error ? cause.cause : undefined) {
+    if (cause instanceof ApplicationFailure && cause.type === FailureType.SyncStillRunning) return cause.details?.[0] as StorageSnapshot | undefined;
+  }
+  return undefined;
+}
 
 function excerpt(traceback: string | null): string {
   if (!traceback) return '';
