@@ -445,6 +445,37 @@ describe('faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
     expect(sim.requests[0]?.status).toBe(200);
   });
+  it('hold: the request runs late, even after the client gave up', async () => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault({ kind: 'hold', ms: 1500, match: { method: 'POST' } });
+    const gaveUp = AbortSignal.timeout(50);
+    await expect(fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` }, signal: gaveUp })).rejects.toThrow();
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(0);
+    await waitFor(() => sim.syncsStarted('gcs_sa', id) === 1, 10_000);
+    expect(sim.requests[0]?.status).toBe(0); // nobody was there to receive the answer
+  });
+
+  it('random faults: a seeded share of the matching requests, the same draws for the same seed', async () => {
+    const draws = async (seed: number) => {
+      const sim = await start();
+      sim.injectRandomFaults({ rate: 0.5, seed, responseTimeoutMs: 20, mix: { 'late-answer': 0, held: 0, 'lost-answer': 0 }, match: { method: 'GET' } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push(await call(sim, 'GET', '/api/projects/').then((a) => a.status, () => 0));
+      expect((await call(sim, 'POST', '/api/projects/')).status).toBe(405); // not matched: never faulted
+      return { statuses, drawn: { ...sim.randomFaultsDrawn } };
+    };
+    const a = await draws(7);
+    expect(a).toEqual(await draws(7));
+    const faulted = a.statuses.filter((s) => s !== 200).length;
+    expect(faulted).toBeGreaterThan(5);
+    expect(faulted).toBeLessThan(35);
+    expect(a.drawn['server-error']! + a.drawn.throttled! + a.drawn.reset!).toBe(faulted);
+    expect(a.drawn['late-answer']).toBe(0);
+    expect(a.statuses).toContain(429);
+    expect(a.statuses).toContain(0);
+    expect(a.statuses.some((s) => s >= 500)).toBe(true);
+  });
 });
 
 describe('list endpoints', () => {

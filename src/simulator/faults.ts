@@ -10,7 +10,11 @@ export type Fault = {
 } & (
   | { kind: 'status'; status: 429 | 500 | 502 | 503 | 504; retryAfter?: string; detail?: string }
   | { kind: 'reset' }
+  /** Label Studio runs the request, then its answer waits this long. */
   | { kind: 'delay'; ms: number }
+  /** The request reaches Label Studio only after this long (a busy proxy or server queue), then runs. */
+  | { kind: 'hold'; ms: number }
+  /** Label Studio runs the request; its answer never arrives (the connection drops). */
   | { kind: 'lose-response' }
 );
 
@@ -40,6 +44,77 @@ export class FaultQueue {
     if (entry.left <= 0) this.queue.splice(index, 1);
     return entry.fault;
   }
+}
+
+/** The kinds a random fault is drawn from; `late-answer` and `held` go past the client's response timeout. */
+export const RANDOM_FAULT_KINDS = ['server-error', 'throttled', 'reset', 'late-answer', 'held', 'lost-answer'] as const;
+export type RandomFaultKind = (typeof RANDOM_FAULT_KINDS)[number];
+
+export interface RandomFaultOptions {
+  /** Share of matching requests that get a fault, from 0 to 1. */
+  rate: number;
+  /** Same seed, same sequence of draws. */
+  seed: number;
+  /** Relative weight of each kind; default every kind weighs 1. */
+  mix?: Partial<Record<RandomFaultKind, number>>;
+  /** The client's response timeout: late answers and held requests go up to half of it past. */
+  responseTimeoutMs: number;
+  match?: Fault['match'];
+}
+
+/** Draws faults for a share of requests from a seeded generator: chaos that a seed reproduces. */
+export class RandomFaults {
+  private readonly random: () => number;
+  private readonly kinds: Array<[RandomFaultKind, number]>;
+  private readonly total: number;
+  /** How many faults of each kind were drawn. */
+  readonly drawn: Record<RandomFaultKind, number> = Object.fromEntries(RANDOM_FAULT_KINDS.map((k) => [k, 0])) as Record<RandomFaultKind, number>;
+
+  constructor(private readonly options: RandomFaultOptions) {
+    if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`fault rate must be from 0 to 1 (got ${options.rate})`);
+    this.random = mulberry32(options.seed);
+    this.kinds = RANDOM_FAULT_KINDS.map((k) => [k, options.mix?.[k] ?? 1]);
+    this.total = this.kinds.reduce((sum, [, w]) => sum + w, 0);
+  }
+
+  next(method: string, target: string): Fault | undefined {
+    if (!matches({ kind: 'reset', match: this.options.match }, method, target)) return undefined;
+    if (this.random() >= this.options.rate) return undefined;
+    let pick = this.random() * this.total;
+    const [kind] = this.kinds.find(([, w]) => (pick -= w) < 0) ?? this.kinds[this.kinds.length - 1]!;
+    this.drawn[kind] += 1;
+    return this.fault(kind);
+  }
+
+  private fault(kind: RandomFaultKind): Fault {
+    const past = () => Math.round(this.options.responseTimeoutMs * (1 + 0.05 + 0.45 * this.random()));
+    switch (kind) {
+      case 'server-error':
+        return { kind: 'status', status: ([500, 502, 503] as const)[Math.floor(this.random() * 3)]! };
+      case 'throttled':
+        return { kind: 'status', status: 429, retryAfter: String(1 + Math.floor(this.random() * 2)) };
+      case 'reset':
+        return { kind: 'reset' };
+      case 'late-answer':
+        return { kind: 'delay', ms: past() };
+      case 'held':
+        return { kind: 'hold', ms: past() };
+      case 'lost-answer':
+        return { kind: 'lose-response' };
+    }
+  }
+}
+
+/** A small seeded generator (mulberry32): uniform floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function matches(fault: Fault, method: string, target: string): boolean {

@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { authScheme, Authenticator, randomLegacyToken, type AuthScheme } from './auth';
 import { type StorageType } from './catalog';
 import { ApiError } from './errors';
-import { FaultQueue, faultResponse, type Fault } from './faults';
+import { FaultQueue, faultResponse, RandomFaults, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
 import { apiError, type SimResponse } from './response';
 import { Router } from './routes';
 import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome } from './storages';
@@ -44,6 +44,7 @@ export class LabelStudioSimulator {
   readonly url: string;
   private readonly log: RequestRecord[] = [];
   private readonly faults = new FaultQueue();
+  private randomFaults: RandomFaults | undefined;
   private readonly delays = new Set<NodeJS.Timeout>();
 
   private constructor(
@@ -112,6 +113,16 @@ export class LabelStudioSimulator {
     this.faults.add(fault);
   }
 
+  /** From now on, a seeded share of the matching requests gets a random fault; undefined stops it. */
+  injectRandomFaults(options: RandomFaultOptions | undefined): void {
+    this.randomFaults = options && new RandomFaults(options);
+  }
+
+  /** How many random faults of each kind were injected so far. */
+  get randomFaultsDrawn(): Readonly<Record<RandomFaultKind, number>> | undefined {
+    return this.randomFaults?.drawn;
+  }
+
   clearRequests(): void {
     this.log.length = 0;
   }
@@ -142,7 +153,7 @@ export class LabelStudioSimulator {
       auth: authScheme(req.headers.authorization),
     };
     this.log.push(entry);
-    const fault = this.faults.take(entry.method, entry.path);
+    const fault = this.faults.take(entry.method, entry.path) ?? this.randomFaults?.next(entry.method, entry.path);
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;
@@ -157,6 +168,7 @@ export class LabelStudioSimulator {
     } catch {
       return; // the client went away before sending its body: Django would not run the view either
     }
+    if (fault?.kind === 'hold') await this.delay(fault.ms); // the view runs even if the client gave up meanwhile
     const response = await this.router
       .handle({ method: entry.method, target: entry.path, authorization: req.headers.authorization, body })
       .catch((error: unknown) => apiError(new ApiError(500, error instanceof Error ? error.message : String(error))));
@@ -169,6 +181,7 @@ export class LabelStudioSimulator {
   }
 
   private send(res: ServerResponse, entry: RequestRecord, response: SimResponse): void {
+    if (!res.socket || res.socket.destroyed) return; // the client gave up waiting: nobody receives this answer
     entry.status = response.status;
     res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
     res.end(response.body);
