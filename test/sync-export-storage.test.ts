@@ -117,7 +117,11 @@ describe('syncExportStorage', () => {
     expect(err.failureType).toBe(FailureType.SyncTimedOut);
     expect(err.message).toContain('may still be running');
     expect(err.report?.outcome).toBe('timed_out');
-    await keep('gcs_sa', id, 'timed-out');
+    // The last poll, not the trigger's answer (queued), is what the report shows.
+    expect(err.report?.final?.status).toBe('in_progress');
+    expect(err.report?.final?.timeInProgress).toEqual(expect.any(String));
+    expect(err.message).toContain('the last status was in_progress');
+    await keep('gcs_sa', id, 'timed-out-last-poll');
   });
 
   it.each([
@@ -178,7 +182,7 @@ describe('syncExportStorage', () => {
     expect(report.attempts.map((a) => a.status)).toEqual(['failed', 'completed']);
     expect(report.attempts[0]!.traceback).toContain('Bucket not found');
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
-    await keep('gcs_sa', id, 'trigger-refused-then-completed');
+    await keep('gcs_sa', id, 'trigger-refused-confirmed-then-completed');
   });
 
   it('fails with Label Studio\'s error once every attempt was refused', async () => {
@@ -201,6 +205,38 @@ describe('syncExportStorage', () => {
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
     expect(Number((sim.storage('gcs_sa', id).meta as { attempts: number }).attempts)).toBe(1);
     await keep('gcs_sa', id, 'lost-post-answer');
+  });
+
+  it('does not guess when the trigger gives up: its POST had landed, so it waits for that sync', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
+    const storage = `/api/storages/export/gcs_sa/${id}`;
+    sim.injectFault({ kind: 'delay', ms: 0, match: { method: 'GET', path: storage } }); // the baseline read passes
+    sim.injectFault({ kind: 'lose-response', match: { method: 'POST', path: `${storage}/sync` } });
+    // Every read of the trigger's three tries fails: before, the workflow took that as "no sync started".
+    sim.injectFault({ kind: 'status', status: 503, times: 3, match: { method: 'GET', path: storage } });
+    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
+    expect(report.outcome).toBe('completed');
+    expect(report.attempts).toEqual([expect.objectContaining({ attempt: 1, mode: 'landed-earlier', syncAttempt: 1, status: 'completed' })]);
+    expect(requestsTo(id, 'POST')).toBe(1);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'trigger-gave-up-post-landed');
+  });
+
+  it('starts every later attempt from a fresh read: a sync started meanwhile is joined, not doubled', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
+    sim.injectFault({ kind: 'status', status: 500, times: 3, detail: 'Bucket not found', match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
+    const { handle } = await startSync(t.client, t.taskQueue, 'gcs_sa', id, { retryBackoff: { initial: '3s' } });
+    await expect.poll(async () => (await handle.query<{ phase: string }>('syncState')).phase, { timeout: 30_000, interval: 100 }).toBe('backing-off');
+    const res = await fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } });
+    expect(res.status).toBe(200);
+    const report = await awaitSyncReport(handle);
+    expect(report.outcome).toBe('completed');
+    expect(report.attempts.map((a) => [a.mode, a.status, a.syncAttempt])).toEqual([
+      ['triggered', 'failed', 0],
+      ['landed-earlier', 'completed', 1],
+    ]);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    await keep('gcs_sa', id, 'fresh-baseline-joins');
   });
 
   it('attaches to a sync that is already running instead of starting another', async () => {
@@ -240,7 +276,8 @@ describe('syncExportStorage', () => {
     expect(err.failureType).toBe('Cancelled');
     expect(err.message).toContain('may still be running');
     expect(err.report?.attempts[0]?.status).toBe('cancelled');
-    await recordHistory(handle, 'cancelled');
+    expect(err.report?.final?.status).toBe('in_progress'); // read at the cancel, not the trigger's queued
+    await recordHistory(handle, 'cancelled-last-look');
   });
 
   it('refuses invalid input at once, naming the field', async () => {

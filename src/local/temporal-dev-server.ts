@@ -12,6 +12,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** Copy the server's output to stderr. */
   echo?: boolean;
+  /** The gRPC port; a free one when absent. A restart on the same port and file is the same server to its clients. */
+  port?: number;
 }
 
 export interface RunningDevServer {
@@ -26,7 +28,7 @@ export interface RunningDevServer {
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
   const cli = await findTemporalCli();
   const namespace = options.namespace ?? 'default';
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const uiPort = options.ui === false ? undefined : await freeLoopbackPort();
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));

@@ -2,5 +2,5 @@
 export { LabelStudioSimulator, type RequestRecord, type SimulatorOptions } from './server';
 export { type StorageType } from './catalog';
 export { type Organization, type StorageInit, type SyncOutcome } from './storages';
-export { RANDOM_FAULT_KINDS, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
+export { mulberry32, RANDOM_FAULT_KINDS, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
 export { type AuthScheme } from './auth';

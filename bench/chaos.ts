@@ -1,0 +1,36 @@
+// npm run bench:chaos [-- --syncs N --kills N --restarts N --fault-rate R --seed S]: the chaos run at
+// full size (see chaos/chaos-run.ts); prints one table. Asserts nothing: the test does, smaller.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runChaos, summarize } from './chaos/chaos-run';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      syncs: { type: 'string', default: '200' },
+      kills: { type: 'string', default: '10' },
+      restarts: { type: 'string', default: '1' },
+      'fault-rate': { type: 'string', default: '0.3' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  const result = await runChaos({
+    syncs: Number(values.syncs),
+    workerKills: Number(values.kills),
+    serverRestarts: Number(values.restarts),
+    faultRate: Number(values['fault-rate']),
+    seed: Number(values.seed),
+    stateDir: join(__dirname, '..', '.lst', 'bench-chaos'),
+    graceMs: 20 * 60_000,
+    log: (line) => console.error(`[chaos] ${line}`),
+  });
+  console.log(`faults injected by kind: ${JSON.stringify(result.faults)}`);
+  const mismatched = result.outcomes.filter((o) => o.syncsStarted !== o.triggered || o.result !== 'completed');
+  for (const o of mismatched) console.log(`  ${o.edition} storage ${o.id}: ${o.result}${o.failureType ? ` (${o.failureType})` : ''}, Label Studio started ${o.syncsStarted}, report counts ${o.triggered}`);
+  console.table([summarize(result)]);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
