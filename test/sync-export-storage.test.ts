@@ -113,7 +113,7 @@ describe('syncExportStorage', () => {
 
   it('fails as timed out when the overall timeout passes first, saying the sync may still run', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'stuck_in_progress' }] });
-    const err = await syncError(runSync(t.client, t.taskQueue, 'gcs_sa', id, { timeout: '3s', stallTimeout: '1h' }));
+    const err = await syncError(runSync(t.client, t.taskQueue, 'gcs_sa', id, { timeout: '6s', stallTimeout: '1h' }));
     expect(err.failureType).toBe(FailureType.SyncTimedOut);
     expect(err.message).toContain('may still be running');
     expect(err.report?.outcome).toBe('timed_out');

@@ -6,9 +6,9 @@ import { isTerminal } from '../labelstudio/storage-types';
 import { heartbeatWhile } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
-import { formatDuration, nextProgressMark, type ProgressMark } from './stall-tracker';
+import { formatDuration, nextProgressMark } from './stall-tracker';
 import { asActivity } from './to-failure';
-import type { AwaitSyncEndInput, EndedSnapshot } from './types';
+import type { AwaitSyncEndInput, EndedSnapshot, PollHeartbeat } from './types';
 
 /**
  * Checks the storage once. While the sync runs it throws a benign, retryable failure, so the
@@ -18,7 +18,7 @@ import type { AwaitSyncEndInput, EndedSnapshot } from './types';
 export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
   return async function awaitSyncEnd({ ref, syncAttempt, stallTimeoutMs }: AwaitSyncEndInput): Promise<EndedSnapshot> {
     const client = resolveClient(registry, ref.connection);
-    const previous = activityInfo().heartbeatDetails as ProgressMark | undefined;
+    const previous = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
     const snapshot = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id)), previous));
     // A terminal status left by an older sync does not count: wait until ours shows.
     if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) return { ...snapshot, status: snapshot.status };
@@ -36,12 +36,14 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
         details: [snapshot],
       });
     }
-    heartbeat(mark);
+    // The snapshot rides along in both: when the overall timeout ends the poll, the workflow gets the
+    // last failure or (while a try was running) the last heartbeat, and its report shows the last poll.
+    heartbeat({ ...mark, snapshot } satisfies PollHeartbeat);
     throw ApplicationFailure.create({
       type: FailureType.SyncStillRunning,
       message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
       category: 'BENIGN',
-      details: [snapshot], // the workflow's report shows the last poll when the overall timeout ends the wait
+      details: [snapshot],
     });
   };
 }

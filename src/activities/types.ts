@@ -1,4 +1,5 @@
 import type { StorageType, SyncStatus, TerminalStatus } from '../labelstudio/storage-types';
+import type { ProgressMark } from './stall-tracker';
 
 /** Names a storage without saying where Label Studio is: the worker maps `connection` to a URL and key. */
 export interface StorageRef {
@@ -55,6 +56,11 @@ export interface AwaitSyncEndInput {
   syncAttempt: number;
   /** Fail as stalled when the storage shows no progress for this long. */
   stallTimeoutMs: number;
+}
+
+/** The poll's heartbeat details: its progress mark, and the storage as it last saw it. */
+export interface PollHeartbeat extends ProgressMark {
+  snapshot?: StorageSnapshot;
 }
 
 /** The storage once the awaited sync has ended. */

@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import type { Activities, EndedSnapshot, StorageRead, StorageRef, StorageSnapshot } from '../activities';
+import type { Activities, EndedSnapshot, PollHeartbeat, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import { FailureType } from '../failure-types';
 import { isRunning } from '../labelstudio/storage-types';
 import { ranOutOfTime } from './ran-out-of-time';
@@ -439,11 +439,15 @@ class SyncRun {
 
 type AttemptMode = SyncAttemptRecord['mode'];
 
-/** The snapshot the last poll saw, from its "still running" failure, which the timeout carries as its cause. */
+/**
+ * The snapshot the last poll saw. The overall timeout ends the poll either with its last failure
+ * ("still running", snapshot in its details) or, while a try was running, with a timeout that
+ * carries the last heartbeat (snapshot in it); the server drops a failure's details in the latter.
+ */
 function lastPolled(err: ActivityFailure): StorageSnapshot | undefined {
-  for (let cause: Error | undefined = err.cause; cause; cause = cause.cause instanceof Error ? cause.cause : undefined) {
-    if (cause instanceof ApplicationFailure && cause.type === FailureType.SyncStillRunning) return cause.details?.[0] as StorageSnapshot | undefined;
-  }
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return (cause.lastHeartbeatDetails as PollHeartbeat | undefined)?.snapshot;
+  if (cause instanceof ApplicationFailure && cause.type === FailureType.SyncStillRunning) return cause.details?.[0] as StorageSnapshot | undefined;
   return undefined;
 }
 
