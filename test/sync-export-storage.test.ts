@@ -222,6 +222,17 @@ describe('syncExportStorage', () => {
     await keep('gcs_sa', id, 'trigger-gave-up-post-landed');
   });
 
+  it('waits out a POST that Label Studio registers only after the client gave up, instead of posting again', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
+    // The test worker waits 10 s for an answer; this POST reaches Label Studio 12 s after it was sent.
+    sim.injectFault({ kind: 'hold', ms: 12_000, match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
+    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
+    expect(report.outcome).toBe('completed');
+    expect(report.attempts).toEqual([expect.objectContaining({ mode: 'landed-earlier', syncAttempt: 1, status: 'completed' })]);
+    expect(requestsTo(id, 'POST')).toBe(1);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+  });
+
   it('starts every later attempt from a fresh read: a sync started meanwhile is joined, not doubled', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
     sim.injectFault({ kind: 'status', status: 500, times: 3, detail: 'Bucket not found', match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
