@@ -99,61 +99,55 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       return { edition, script, id: sims[edition].addStorage({ type: 'gcs', project: 1, script }) };
     });
 
-    // Starts spread over a while, so that kills and the restart land in every phase of a sync.
-    const spreadMs = options.syncs * 300;
-    const lastStart = Date.now() + spreadMs;
-    const outcomes = Promise.all(
-      storages.map(async (s, i) => {
-        await sleep((spreadMs * i) / options.syncs);
-        const input = { connection: s.edition, storageType: 'gcs' as const, storageId: s.id, policy: CHAOS_POLICY };
-        const handle = (await untilServed(() => startStorageSync(client, input, { taskQueue }))).handle;
-        const end = await settle(handle, lastStart + options.graceMs);
-        const started = sims[s.edition].syncsStarted('gcs', s.id);
-        const report = end.report;
-        const ran = s.script.slice(0, started).concat(Array(Math.max(0, started - s.script.length)).fill(s.script.at(-1)));
-        const scripted = ran.reduce((sum: number, o: SyncOutcome) => sum + (s.edition === 'enterprise' ? (o.queuedMs ?? 0) : 0) + (o.runMs ?? 0), 0);
-        const attempts = report?.attempts.length ?? 0;
-        const backoffs = Array.from({ length: Math.max(0, attempts - 1) }, (_, k) => backoffDelay(policy.retryBackoff, k + 1)).reduce((a, b) => a + b, 0);
-        const outcome: StorageOutcome = {
-          edition: s.edition,
-          id: s.id,
-          result: end.result,
-          ...(end.failureType && { failureType: end.failureType }),
-          syncsStarted: started,
-          triggered: new Set((report?.attempts ?? []).map((a) => a.syncAttempt).filter((n) => n > 0)).size,
-          ...(report && { workflowMs: Date.parse(report.endedAt) - Date.parse(report.startedAt) }),
-          serverDownMs: report ? overlap(server.down, Date.parse(report.startedAt), Date.parse(report.endedAt)) : 0,
-          lengthMs: scripted + backoffs,
-          trail: trailOf(sims[s.edition], s.id),
-        };
-        return outcome;
-      }),
-    );
+    const syncOf = async (s: (typeof storages)[number]): Promise<StorageOutcome> => {
+      const input = { connection: s.edition, storageType: 'gcs' as const, storageId: s.id, policy: CHAOS_POLICY };
+      const handle = (await untilServed(() => startStorageSync(client, input, { taskQueue }))).handle;
+      const end = await settle(handle, Date.now() + options.graceMs);
+      const started = sims[s.edition].syncsStarted('gcs', s.id);
+      const report = end.report;
+      const ran = s.script.slice(0, started).concat(Array(Math.max(0, started - s.script.length)).fill(s.script.at(-1)));
+      const scripted = ran.reduce((sum: number, o: SyncOutcome) => sum + (s.edition === 'enterprise' ? (o.queuedMs ?? 0) : 0) + (o.runMs ?? 0), 0);
+      const attempts = report?.attempts.length ?? 0;
+      const backoffs = Array.from({ length: Math.max(0, attempts - 1) }, (_, k) => backoffDelay(policy.retryBackoff, k + 1)).reduce((a, b) => a + b, 0);
+      const outcome: StorageOutcome = {
+        edition: s.edition,
+        id: s.id,
+        result: end.result,
+        ...(end.failureType && { failureType: end.failureType }),
+        syncsStarted: started,
+        triggered: new Set((report?.attempts ?? []).map((a) => a.syncAttempt).filter((n) => n > 0)).size,
+        ...(report && { workflowMs: Date.parse(report.endedAt) - Date.parse(report.startedAt) }),
+        serverDownMs: report ? overlap(server.down, Date.parse(report.startedAt), Date.parse(report.endedAt)) : 0,
+        lengthMs: scripted + backoffs,
+        trail: trailOf(sims[s.edition], s.id),
+      };
+      return outcome;
+    };
 
-    const chaos = (async () => {
-      const step = spreadMs / (options.workerKills + options.serverRestarts + 1);
-      const restartAfter = new Set(Array.from({ length: options.serverRestarts }, (_, k) => Math.floor(((k + 1) * (options.workerKills + 1)) / (options.serverRestarts + 1))));
-      for (let k = 0; k < options.workerKills; k++) {
-        await sleep(between(step / 2, step * 1.5));
-        const worker = workers[between(0, WORKERS - 1)]!;
-        log(`SIGKILL ${worker.name} (kill ${k + 1} of ${options.workerKills})`);
-        await worker.killAndRestart();
-        kills += 1;
-        if (restartAfter.has(k + 1)) {
-          await sleep(step / 2);
-          log('restarting the Temporal server');
-          await server.restart();
-          log(`the Temporal server was down for ${((server.down.at(-1)![1] - server.down.at(-1)![0]) / 1000).toFixed(1)} s`);
-          restarts += 1;
-        }
-      }
-      for (; restarts < options.serverRestarts; restarts++) {
+    // The syncs start in rounds, one batch each; a few seconds into a round (its batch mid-flight)
+    // a worker is SIGKILLed and restarted, and in one round the server is restarted as well.
+    const rounds = options.workerKills + 1;
+    const restartRounds = new Set(Array.from({ length: options.serverRestarts }, (_, k) => Math.floor(((k + 1) * rounds) / (options.serverRestarts + 1))));
+    const running: Array<Promise<StorageOutcome>> = [];
+    for (let round = 0; round < rounds; round++) {
+      const size = Math.ceil(options.syncs / rounds);
+      const batch = storages.slice(round * size, (round + 1) * size);
+      running.push(...batch.map((s, j) => sleep(j * 250).then(() => syncOf(s))));
+      if (round === rounds - 1) break;
+      await sleep(between(3_000, 8_000));
+      const worker = workers[between(0, WORKERS - 1)]!;
+      log(`SIGKILL ${worker.name} (kill ${round + 1} of ${options.workerKills})`);
+      await worker.killAndRestart();
+      kills += 1;
+      if (restartRounds.has(round)) {
+        await sleep(between(1_000, 4_000));
         log('restarting the Temporal server');
         await server.restart();
+        log(`the Temporal server was down for ${((server.down.at(-1)![1] - server.down.at(-1)![0]) / 1000).toFixed(1)} s`);
+        restarts += 1;
       }
-    })();
-
-    const [results] = await Promise.all([outcomes, chaos]);
+    }
+    const results = await Promise.all(running);
     return {
       outcomes: results,
       requests: sims.enterprise.requests.length + sims.community.requests.length,
