@@ -13,11 +13,14 @@ export function invalidInput(field: string, problem: string): ApplicationFailure
   });
 }
 
-/** Parses `value` with `schema`; throws invalidInput for its first problem. Deterministic, so workflows use it too. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+/**
+ * Parses `value` with `schema`; throws invalidInput for its first problem, never echoing the
+ * top-level fields named in `secret`. Deterministic, so workflows use it too.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, secret: readonly string[] = []): z.output<S> {
   const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const { field, problem } = firstProblem(parsed.error);
+  const { field, problem } = firstProblem(parsed.error, secret);
   throw invalidInput(field, problem);
 }
 
