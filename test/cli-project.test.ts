@@ -16,7 +16,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
   let sim: LabelStudioSimulator;
   let t: TestTemporal;
   let env: Record<string, string>;
-  const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms', '--max-attempts', '1'];
+  const fast = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms', '--max-attempts', '1'];
   const prefix = `LABEL_STUDIO_${TEST_CONNECTION.toUpperCase().replace(/-/g, '_')}_`;
   let nextProject = 900;
 
@@ -73,7 +73,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
   it('sync-project: exit 3 on bad input, before contacting anything', async () => {
     const bad = await cli(['sync-project', '1', '--title-pattern', '(', '-c', TEST_CONNECTION], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(bad.code, bad.stderr).toBe(3);
-    expect(bad.stderr).toContain('titlePattern is not a valid regular expression');
+    expect(bad.stderr).toContain('titlePattern is not a valid RE2 regular expression');
     expect((await cli(['sync-project', 'seven'])).code).toBe(3);
     expect((await cli(['sync-project', '1', '--fail-on', 'sometimes'])).code).toBe(3);
   });

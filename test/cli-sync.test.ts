@@ -9,7 +9,7 @@ import { startSimulator } from './helpers/simulated-label-studio';
 describe('label-studio-temporal sync', () => {
   let sim: LabelStudioSimulator;
   let env: Record<string, string>;
-  const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms'];
+  const fast = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms'];
 
   beforeAll(async () => {
     sim = await startSimulator();

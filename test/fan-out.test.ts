@@ -130,7 +130,7 @@ describe('syncProjectExports', () => {
   });
 
   it('refuses bad input before starting anything', async () => {
-    await expect(startProjectSync(t.client, { connection: TEST_CONNECTION, project: 1, titlePattern: '(' }, { taskQueue: t.taskQueue })).rejects.toThrow(/titlePattern is not a valid regular expression/);
+    await expect(startProjectSync(t.client, { connection: TEST_CONNECTION, project: 1, titlePattern: '(' }, { taskQueue: t.taskQueue })).rejects.toThrow(/titlePattern is not a valid RE2 regular expression/);
     await expect(startProjectSync(t.client, { connection: TEST_CONNECTION, project: 1, concurrency: 0 }, { taskQueue: t.taskQueue })).rejects.toThrow(/concurrency must be/);
     await expect(startProjectSync(t.client, { connection: TEST_CONNECTION, project: -3 }, { taskQueue: t.taskQueue })).rejects.toThrow(/project must be a positive integer/);
   });

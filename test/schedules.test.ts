@@ -254,7 +254,7 @@ describe('sync schedules', () => {
     ['an unknown overlap policy', { overlap: 'sometimes' }, 'overlap', /must be one of skip, buffer-one/],
     ['a tiny catch-up window', { catchupWindow: '1s' }, 'catchupWindow', /at least 10s/],
     ['a bad workflow input', { target: { kind: 'storage', input: { storageType: 'ftp', storageId: 1 } } }, 'target.input.storageType', /must be one of/],
-    ['a bad fan-out input', { target: { kind: 'project', input: { project: 1, titlePattern: '[' } } }, 'target.input.titlePattern', /not a valid regular expression/],
+    ['a bad fan-out input', { target: { kind: 'project', input: { project: 1, titlePattern: '[' } } }, 'target.input.titlePattern', /not a valid RE2 regular expression/],
   ] as const)('refuses %s with the reason, creating nothing', async (_what, change, field, reason) => {
     const scheduleId = newId();
     const options = {

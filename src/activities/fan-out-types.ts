@@ -8,7 +8,7 @@ export interface ListExportStoragesInput {
   types?: StorageType[];
   /** Only storages whose title is exactly this. */
   title?: string;
-  /** Only storages whose title matches this regular expression (JavaScript syntax, unanchored). */
+  /** Only storages whose title matches this regular expression (RE2 syntax, unanchored). */
   titlePattern?: string;
 }
 

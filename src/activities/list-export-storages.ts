@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { isStorageType } from '../labelstudio/storage-types';
+import { compileTitlePattern } from '../labelstudio/title-pattern';
 import { resolveClient } from './resolve-client';
 import { asActivity } from './to-failure';
 import type { ListExportStoragesInput, StorageSummary } from './fan-out-types';
@@ -13,7 +14,7 @@ export function createListExportStorages(registry: LabelStudioClientRegistry) {
   return async function listExportStorages({ connection, project, types, title, titlePattern }: ListExportStoragesInput): Promise<StorageSummary[]> {
     const client = resolveClient(registry, connection);
     const listed = await asActivity(() => client.listExportStorages(project, types?.length === 1 ? types[0] : undefined));
-    const titleRegex = titlePattern === undefined ? undefined : new RegExp(titlePattern);
+    const titleMatcher = titlePattern === undefined ? undefined : compileTitlePattern(titlePattern);
     const summaries: StorageSummary[] = [];
     for (const s of listed) {
       if (!isStorageType(s.type)) {
@@ -23,7 +24,7 @@ export function createListExportStorages(registry: LabelStudioClientRegistry) {
       const storageTitle = typeof s.title === 'string' ? s.title : null;
       if (types && !types.includes(s.type)) continue;
       if (title !== undefined && storageTitle !== title) continue;
-      if (titleRegex && !titleRegex.test(storageTitle ?? '')) continue;
+      if (titleMatcher && !titleMatcher.test(storageTitle ?? '')) continue;
       summaries.push({ type: s.type, id: s.id, title: storageTitle, status: s.status, synchronizable: s.synchronizable !== false });
     }
     return summaries;

@@ -9,26 +9,37 @@ import { webhooksCommand } from './commands/webhooks';
 import { workerCommand } from './commands/worker';
 import { ExitCode, exitCodeForError } from './exit-codes';
 
-const program = new Command('label-studio-temporal')
-  .description('Durable Label Studio export-storage syncs on Temporal')
-  .showHelpAfterError()
-  .exitOverride();
-program.addCommand(syncCommand());
-program.addCommand(syncProjectCommand());
-program.addCommand(scheduleCommand());
-program.addCommand(webhooksCommand());
-program.addCommand(statusCommand());
-program.addCommand(workerCommand());
-program.addCommand(demoCommand());
-// Subcommands do not inherit these: usage errors must reach the catch below, not exit(1).
-for (const command of program.commands) command.exitOverride().showHelpAfterError();
+function cliProgram(): Command {
+  const program = new Command('label-studio-temporal')
+    .description('Durable Label Studio export-storage syncs on Temporal')
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(syncCommand());
+  program.addCommand(syncProjectCommand());
+  program.addCommand(scheduleCommand());
+  program.addCommand(webhooksCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(workerCommand());
+  program.addCommand(demoCommand());
+  // Subcommands do not inherit these: usage errors must reach the catch below, not exit(1).
+  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  return program;
+}
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CommanderError) {
-    // --help and --version end here too, with code 0.
-    process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
-    return;
+/** Runs the CLI on `argv` (node and script first, as in process.argv); sets process.exitCode and resolves with it. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await cliProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with code 0.
+      process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
+    } else {
+      process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = exitCodeForError(err);
+    }
   }
-  process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
-  process.exitCode = exitCodeForError(err);
-});
+  return Number(process.exitCode ?? ExitCode.Ok);
+}
+
+if (require.main === module) void runCli(process.argv);

@@ -1,8 +1,11 @@
+import { impossibleDate, type FieldValues } from './impossible-date';
+
 /**
  * Checks a cron string against the grammar Temporal's server accepts (schedules' cron parser), so a
  * bad one is refused with a precise reason before a request is sent:
  *   [TZ=<zone> | CRON_TZ=<zone>] (<5, 6 or 7 fields> | @yearly … @hourly | @every <interval>[/<phase>]) [# comment]
  * 5 fields: minute hour day-of-month month day-of-week; 6 adds year; 7 puts second first.
+ * A day-of-month that never falls in the months (and years) given, such as 30 February, is refused too.
  * Returns the problem, or undefined when the string is valid; `zone` is the TZ= prefix, if any.
  */
 export function checkCron(expression: string): { problem?: string; zone?: string } {
@@ -23,11 +26,13 @@ export function checkCron(expression: string): { problem?: string; zone?: string
   const fields = rest.split(/\s+/).filter(Boolean);
   const layout = LAYOUTS[fields.length];
   if (!layout) return { zone, problem: `has ${fields.length} fields; use 5 (minute hour day-of-month month day-of-week), 6 (… year) or 7 (second … year)` };
+  const values = new Map<FieldRule, FieldValues>();
   for (let i = 0; i < fields.length; i++) {
-    const problem = checkField(fields[i]!, layout[i]!);
-    if (problem) return { zone, problem: `has a bad ${layout[i]!.name} field ${JSON.stringify(fields[i])}: ${problem}` };
+    const parsed = parseField(fields[i]!, layout[i]!);
+    if (typeof parsed === 'string') return { zone, problem: `has a bad ${layout[i]!.name} field ${JSON.stringify(fields[i])}: ${parsed}` };
+    values.set(layout[i]!, parsed);
   }
-  return { zone };
+  return { zone, problem: impossibleDate(values.get(DAY_OF_MONTH)!, values.get(MONTH)!, values.get(YEAR) ?? '*') };
 }
 
 interface FieldRule {
@@ -56,24 +61,27 @@ const LAYOUTS: Record<number, FieldRule[]> = {
   7: [SECOND, MINUTE, HOUR, DAY_OF_MONTH, MONTH, DAY_OF_WEEK, YEAR],
 };
 
-function checkField(field: string, rule: FieldRule): string | undefined {
-  if (field === '*') return undefined;
+/** The field's values, or the problem with it. `a/s` runs from a to the field's maximum, as in Temporal. */
+function parseField(field: string, rule: FieldRule): FieldValues | string {
+  if (field === '*') return '*';
+  const values = new Set<number>();
   for (const part of field.split(',')) {
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) return `"${part}" has more than one /`;
     if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) return `step "${step}" must be a whole number of at least 1`;
-    if (range === '*') continue;
-    const bounds = range!.split('-');
+    const bounds = range === '*' ? [String(rule.min), String(rule.max)] : range!.split('-');
     if (bounds.length > 2) return `"${range}" is not a value or a range a-b`;
-    const values: number[] = [];
+    const ends: number[] = [];
     for (const bound of bounds) {
       const value = parseValue(bound, rule);
       if (value === undefined) return `"${bound}" is not ${describe(rule)}`;
-      values.push(value);
+      ends.push(value);
     }
-    if (values.length === 2 && values[1]! < values[0]!) return `range "${range}" ends before it starts`;
+    const [first, last = step === undefined ? first! : rule.max] = ends;
+    if (last < first!) return `range "${range}" ends before it starts`;
+    for (let v = first!; v <= last; v += Number(step ?? 1)) values.add(v);
   }
-  return undefined;
+  return values;
 }
 
 function parseValue(text: string, rule: FieldRule): number | undefined {

@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
 import { projectKey } from '../workflows/project-ids';
-import { resolveProjectSyncInput, type SyncProjectExportsInput } from '../workflows/project-sync-input';
+import type { SyncProjectExportsInput } from '../workflows/project-sync-input';
 import type { ProjectSyncReport } from '../workflows/project-sync-report';
 import { PROJECT_KEY } from '../workflows/search-attributes';
 import { CANCELLATION_REPORT_MEMO } from '../workflows/sync-report';
 import type { syncProjectExports } from '../workflows/sync-project-exports';
+import { checkProjectSyncInput } from './check-input';
+import type { Started } from './started';
+
+export type StartedProjectSync = Started<typeof syncProjectExports>;
 
 export interface StartProjectSyncOptions {
   taskQueue?: string;
@@ -30,26 +34,24 @@ export class ProjectSyncError extends Error {
 }
 
 /**
- * Starts syncProjectExports. Each run gets its own id: the storages' own workflow ids are what keep
- * two fan-outs of one project from syncing a storage twice.
+ * Starts syncProjectExports; answers the same shape as startStorageSync. Each run gets its own id
+ * (so `joined` is always false): the storages' own workflow ids are what keep two fan-outs of one
+ * project from syncing a storage twice.
  */
-export async function startProjectSync(
-  client: Client,
-  input: SyncProjectExportsInput,
-  options: StartProjectSyncOptions = {},
-): Promise<WorkflowHandle<typeof syncProjectExports>> {
-  const { connection, project } = resolveProjectSyncInput(input); // bad input fails here, before anything starts
-  return client.workflow.start<typeof syncProjectExports>('syncProjectExports', {
+export async function startProjectSync(client: Client, input: SyncProjectExportsInput, options: StartProjectSyncOptions = {}): Promise<StartedProjectSync> {
+  const { connection, project } = checkProjectSyncInput(input); // bad input fails here, before anything starts
+  const handle = await client.workflow.start<typeof syncProjectExports>('syncProjectExports', {
     workflowId: options.workflowId ?? `label-studio-project-sync/${connection}/${project}/${randomUUID()}`,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     args: [input],
     typedSearchAttributes: options.searchAttributes === false ? undefined : [{ key: PROJECT_KEY, value: projectKey(connection, project) }],
   });
+  return { handle, workflowId: handle.workflowId, joined: false };
 }
 
 /** Starts the fan-out and waits for its report; a failed fan-out throws ProjectSyncError. */
 export async function runProjectSync(client: Client, input: SyncProjectExportsInput, options: StartProjectSyncOptions = {}): Promise<ProjectSyncReport> {
-  return awaitProjectSyncReport(await startProjectSync(client, input, options));
+  return awaitProjectSyncReport((await startProjectSync(client, input, options)).handle);
 }
 
 export async function awaitProjectSyncReport(handle: WorkflowHandle<typeof syncProjectExports>): Promise<ProjectSyncReport> {

@@ -1,10 +1,11 @@
-import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
-import { FailureType } from '../failure-types';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { StorageType } from '../labelstudio/storage-types';
 import { projectKey } from '../workflows/project-ids';
-import { resolveProjectSyncInput, type SyncProjectExportsInput } from '../workflows/project-sync-input';
+import type { SyncProjectExportsInput } from '../workflows/project-sync-input';
 import { PROJECT_KEY, STORAGE_KEY } from '../workflows/search-attributes';
-import { resolveSyncInput, type SyncExportStorageInput } from '../workflows/sync-policy';
+import type { SyncExportStorageInput } from '../workflows/sync-policy';
+import { problemOf } from '../schema/invalid-input';
+import { checkProjectSyncInput, checkSyncInput } from './check-input';
 import { storageKey } from '../workflows/workflow-ids';
 import { InvalidScheduleError } from './invalid-schedule';
 
@@ -35,9 +36,9 @@ export interface CompiledTarget {
 /** Validates the workflow input the way the workflow will, so a bad one is refused at create time. */
 export function compileTarget(target: ScheduleTarget): CompiledTarget {
   if (target?.kind === 'storage') {
-    const { connection, storageType, storageId } = asScheduleError(() => resolveSyncInput(target.input));
+    const { connection, storageType, storageId } = asScheduleError(() => checkSyncInput(target.input));
     const project = target.project ?? null;
-    if (project !== null && !(Number.isSafeInteger(project) && project > 0)) throw new InvalidScheduleError('target.project', 'must be a positive integer');
+    if (project !== null && !(Number.isSafeInteger(project) && project > 0)) throw new InvalidScheduleError('target.project', `must be a positive integer (got ${JSON.stringify(project)})`);
     return {
       // Not syncExportStorage itself: a schedule names its runs after itself, not after the storage.
       workflowType: 'scheduledStorageSync',
@@ -50,7 +51,7 @@ export function compileTarget(target: ScheduleTarget): CompiledTarget {
     };
   }
   if (target?.kind === 'project') {
-    const { connection, project } = asScheduleError(() => resolveProjectSyncInput(target.input));
+    const { connection, project } = asScheduleError(() => checkProjectSyncInput(target.input));
     return {
       workflowType: 'syncProjectExports',
       args: [target.input],
@@ -65,8 +66,7 @@ function asScheduleError<T>(resolve: () => T): T {
   try {
     return resolve();
   } catch (err) {
-    if (!(err instanceof ApplicationFailure && err.type === FailureType.InvalidInput)) throw err;
-    const field = (err.details?.[0] as { field?: string } | undefined)?.field ?? 'input';
-    throw new InvalidScheduleError(`target.input.${field}`, err.message.replace(`invalid input: ${field} `, ''));
+    const found = problemOf(err);
+    throw found ? new InvalidScheduleError(`target.input.${found.field}`, found.problem) : err;
   }
 }

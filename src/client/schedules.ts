@@ -1,38 +1,48 @@
 import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
-import type { Duration } from '../workflows/duration';
+import { z } from 'zod';
+import type { Duration } from '../schema/duration';
+import { text } from '../schema/fields';
+import { strictObject } from '../schema/strict-object';
 import { InvalidScheduleError } from './invalid-schedule';
-import { checkCatchupWindow, checkOverlap, compileSpec, type OverlapName, type SyncScheduleSpec } from './schedule-spec';
+import { parseSchedule } from './parse-schedule';
+import { catchupWindowSchema, checkOverlap, compileSpec, type OverlapName, type SyncScheduleSpec } from './schedule-spec';
 import { compileTarget, MEMO_KEY, type ScheduleTarget } from './schedule-target';
 import { describeView, isSyncSchedule, summaryView, type ScheduledRun, type SyncScheduleSummary, type SyncScheduleView } from './schedule-view';
 
-export interface CreateSyncScheduleOptions {
-  scheduleId: string;
-  target: ScheduleTarget;
-  spec: SyncScheduleSpec;
+const scheduleOptionFields = {
   /** What to do when a run is due while the previous one still runs; default skip. */
-  overlap?: OverlapName;
+  overlap: z.custom<OverlapName>((v) => typeof v === 'string', { error: 'must be a string such as skip' }).optional(), // checkOverlap names the choices
   /** After an outage, runs missed by at most this long still start (at least 10s); Temporal's default otherwise. */
-  catchupWindow?: Duration;
+  catchupWindow: catchupWindowSchema.optional(),
   /** Pause the schedule when a run fails; default false. */
-  pauseOnFailure?: boolean;
-  paused?: boolean;
-  note?: string;
-  taskQueue?: string;
+  pauseOnFailure: z.boolean({ error: 'must be true or false' }).optional(),
+};
+
+export const createSyncScheduleOptionsSchema = strictObject({
+  scheduleId: z.string({ error: 'must be a string' }).regex(/^[^\s]{1,200}$/, { error: 'must be 1 to 200 characters without spaces' }),
+  target: z.custom<ScheduleTarget>(), // compileTarget checks it with the workflow's own schema
+  spec: z.custom<SyncScheduleSpec>(), // compileSpec checks it with scheduleSpecSchema and the cron grammar
+  ...scheduleOptionFields,
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
+  note: z.string({ error: 'must be a string' }).max(1000, { error: 'must be at most 1000 characters' }).optional(),
+  taskQueue: text('name a task queue').optional(),
   /** Tag the schedule and its runs with the package's search attributes; default true. */
-  searchAttributes?: boolean;
-}
+  searchAttributes: z.boolean({ error: 'must be true or false' }).optional(),
+});
 
 /** Changes to a schedule; what is absent stays. `cron`/`calendars` replace all of the schedule's times. */
-export interface SyncScheduleChanges {
-  cron?: string | string[];
-  calendars?: SyncScheduleSpec['calendars'];
-  timezone?: string;
-  jitter?: Duration;
-  overlap?: OverlapName;
-  catchupWindow?: Duration;
-  pauseOnFailure?: boolean;
-}
+export const syncScheduleChangesSchema = strictObject({
+  // The times are checked by compileSpec, as on create.
+  cron: z.custom<SyncScheduleSpec['cron']>().optional(),
+  calendars: z.custom<SyncScheduleSpec['calendars']>().optional(),
+  timezone: z.custom<SyncScheduleSpec['timezone']>().optional(),
+  jitter: z.custom<Duration>().optional(),
+  ...scheduleOptionFields,
+});
+
+export type CreateSyncScheduleOptions = z.input<typeof createSyncScheduleOptionsSchema>;
+export type SyncScheduleChanges = z.input<typeof syncScheduleChangesSchema>;
 
 /**
  * Creates a Temporal Schedule running syncExportStorage or syncProjectExports. Everything is checked
@@ -45,12 +55,12 @@ export async function createSyncSchedule(client: Client, options: CreateSyncSche
 }
 
 /** The checks and translation createSyncSchedule does before calling the server; throws InvalidScheduleError. */
-export function compileSyncSchedule(options: CreateSyncScheduleOptions): ScheduleOptions {
-  checkScheduleId(options.scheduleId);
+export function compileSyncSchedule(given: CreateSyncScheduleOptions): ScheduleOptions {
+  const options = parseSchedule(createSyncScheduleOptionsSchema, given);
   const target = compileTarget(options.target);
   const spec = compileSpec(options.spec);
   const overlap = checkOverlap(options.overlap ?? 'skip');
-  const catchupWindow = options.catchupWindow === undefined ? undefined : checkCatchupWindow(options.catchupWindow);
+  const catchupWindow = options.catchupWindow;
   const memo = { [MEMO_KEY]: target.memo };
   const typedSearchAttributes = options.searchAttributes === false ? undefined : target.searchAttributes;
   return {
@@ -91,13 +101,14 @@ export async function describeSyncSchedule(client: Client, scheduleId: string): 
 }
 
 /** Applies the changes after checking them all; nothing changes when one is bad. */
-export async function updateSyncSchedule(client: Client, scheduleId: string, changes: SyncScheduleChanges): Promise<void> {
+export async function updateSyncSchedule(client: Client, scheduleId: string, given: SyncScheduleChanges): Promise<void> {
+  const changes = parseSchedule(syncScheduleChangesSchema, given);
   const times = changes.cron !== undefined || changes.calendars !== undefined;
   const spec = times ? compileSpec({ cron: changes.cron, calendars: changes.calendars, timezone: changes.timezone, jitter: changes.jitter }) : undefined;
   if (!times && changes.timezone !== undefined) compileSpec({ cron: '@daily', timezone: changes.timezone });
   const jitter = changes.jitter === undefined ? undefined : compileSpec({ cron: '@daily', jitter: changes.jitter }).jitter;
   const overlap = changes.overlap === undefined ? undefined : checkOverlap(changes.overlap);
-  const catchupWindow = changes.catchupWindow === undefined ? undefined : checkCatchupWindow(changes.catchupWindow);
+  const catchupWindow = changes.catchupWindow;
   await refusedAsInvalid(() =>
     client.schedule.getHandle(scheduleId).update((previous) => ({
       ...previous,
@@ -161,12 +172,6 @@ export async function backfillSyncSchedule(client: Client, scheduleId: string, w
 
 export function deleteSyncSchedule(client: Client, scheduleId: string): Promise<void> {
   return client.schedule.getHandle(scheduleId).delete();
-}
-
-function checkScheduleId(id: unknown): void {
-  if (typeof id !== 'string' || !/^[^\s]{1,200}$/.test(id)) {
-    throw new InvalidScheduleError('scheduleId', `must be 1 to 200 characters without spaces (got ${JSON.stringify(id)})`);
-  }
 }
 
 const GRPC_INVALID_ARGUMENT = 3;

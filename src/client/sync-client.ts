@@ -1,10 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
 import { SEARCH_ATTRIBUTE_DEFINITIONS, STORAGE_KEY } from '../workflows/search-attributes';
-import { resolveSyncInput, type SyncExportStorageInput } from '../workflows/sync-policy';
+import type { SyncExportStorageInput } from '../workflows/sync-policy';
 import type { SyncReport } from '../workflows/sync-report';
 import { storageKey, syncWorkflowId } from '../workflows/workflow-ids';
 import type { syncExportStorage } from '../workflows/sync-export-storage';
+import { checkSyncInput } from './check-input';
+import type { Started } from './started';
 import { toSyncWorkflowError } from './sync-failure';
 
 export interface StartSyncOptions {
@@ -13,19 +15,14 @@ export interface StartSyncOptions {
   searchAttributes?: boolean;
 }
 
-export interface StartedSync {
-  handle: WorkflowHandle<typeof syncExportStorage>;
-  workflowId: string;
-  /** true when a sync workflow for this storage was already running and this call joined it. */
-  joined: boolean;
-}
+export type StartedSync = Started<typeof syncExportStorage>;
 
 /**
  * Starts the sync workflow of one storage, or joins the one already running for it: the workflow
  * id is the storage's, so two callers never start two syncs of the same storage.
  */
 export async function startStorageSync(client: Client, input: SyncExportStorageInput, options: StartSyncOptions = {}): Promise<StartedSync> {
-  const { connection, storageType, storageId } = resolveSyncInput(input); // bad input fails here, before anything starts
+  const { connection, storageType, storageId } = checkSyncInput(input); // bad input fails here, before anything starts
   const workflowId = syncWorkflowId(connection, storageType, storageId);
   try {
     const handle = await client.workflow.start<typeof syncExportStorage>('syncExportStorage', {

@@ -1,4 +1,8 @@
+import { z } from 'zod';
+import { firstProblem } from '../schema/first-problem';
+import { httpUrl } from '../schema/http-url';
 import { ConfigError } from './config-error';
+import { MAX_CONNECT_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from './timeouts';
 
 /** Where a named connection reaches Label Studio. Lives in the worker only, never in history. */
 export interface LabelStudioConnection {
@@ -18,63 +22,72 @@ export function connectionEnvPrefix(name: string): string {
   return name === 'default' ? 'LABEL_STUDIO_' : `LABEL_STUDIO_${name.toUpperCase().replace(/-/g, '_')}_`;
 }
 
+/** Milliseconds from an environment variable: unset or blank means the default. */
+function envMs(fallback: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const text = raw?.trim() ?? '';
+      if (text === '') return fallback;
+      if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max) return Number(text);
+      ctx.issues.push({ code: 'custom', message: `is not a whole number from 1 to ${max}`, input: raw });
+      return z.NEVER;
+    });
+}
+
+const sharedSchema = z.object({
+  LABEL_STUDIO_CONNECT_TIMEOUT_MS: envMs(10_000, MAX_CONNECT_TIMEOUT_MS),
+  LABEL_STUDIO_RESPONSE_TIMEOUT_MS: envMs(300_000, MAX_RESPONSE_TIMEOUT_MS),
+  LABEL_STUDIO_CONNECTIONS: z
+    .string()
+    .prefault('')
+    .transform((list) => list.split(',').map((n) => n.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(NAME, { error: 'holds a name that is not a valid connection name' }))),
+});
+
+/** One connection's URL and key; the values are never echoed in an error. */
+function connectionSchema(prefix: string) {
+  return z.object({ [`${prefix}URL`]: z.string().trim().min(1).pipe(httpUrl), [`${prefix}API_KEY`]: z.string().trim().min(1) });
+}
+
+const FIXES: [RegExp, string][] = [
+  [/_URL$/, 'Set it to the Label Studio base URL, e.g. http://localhost:8080'],
+  [/_API_KEY$/, "Set it to an access token from Label Studio's Account & Settings page (legacy token or personal access token)"],
+  [/_TIMEOUT_MS$/, 'Give milliseconds, e.g. 10000'],
+  [/^LABEL_STUDIO_CONNECTIONS$/, 'Use comma-separated names of lower-case letters, digits, "-" and "_", each starting with a letter'],
+];
+
+/** Parses the environment with `schema`; a problem becomes a ConfigError naming the variable and the fix. */
+function parseEnv<S extends z.ZodType>(schema: S, env: Env, secret: readonly string[]): z.output<S> {
+  const parsed = schema.safeParse(env, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const variable = String(issue.path[0]);
+  const fix = FIXES.find(([pattern]) => pattern.test(variable))?.[1] ?? 'Fix or unset it';
+  const unset = !env[variable]?.trim();
+  throw new ConfigError(variable, unset ? 'not set' : firstProblem(parsed.error, secret).problem, fix);
+}
+
 /**
  * Reads LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY as the `default` connection, plus one
  * LABEL_STUDIO_<NAME>_URL / _API_KEY pair per name listed in LABEL_STUDIO_CONNECTIONS.
  */
 export function loadLabelStudioConnections(env: Env = process.env): Map<string, LabelStudioConnection> {
-  const connectTimeoutMs = positiveInt(env, 'LABEL_STUDIO_CONNECT_TIMEOUT_MS', 10_000);
-  const responseTimeoutMs = positiveInt(env, 'LABEL_STUDIO_RESPONSE_TIMEOUT_MS', 300_000);
-  const names = (env.LABEL_STUDIO_CONNECTIONS ?? '')
-    .split(',')
-    .map((n) => n.trim())
-    .filter(Boolean);
-  for (const name of names) {
-    if (!NAME.test(name)) {
-      throw new ConfigError('LABEL_STUDIO_CONNECTIONS', `${JSON.stringify(name)} is not a valid connection name`, 'Use lower-case letters, digits, "-" and "_", starting with a letter');
-    }
-  }
+  const shared = parseEnv(sharedSchema, env, []);
+  const names = shared.LABEL_STUDIO_CONNECTIONS;
   const all = env.LABEL_STUDIO_URL || !names.length ? ['default', ...names.filter((n) => n !== 'default')] : names;
   const connections = new Map<string, LabelStudioConnection>();
   for (const name of all) {
     const prefix = connectionEnvPrefix(name);
+    const vars = parseEnv(connectionSchema(prefix), env, [`${prefix}URL`, `${prefix}API_KEY`]);
     connections.set(name, {
       name,
-      baseUrl: baseUrl(env, `${prefix}URL`),
-      apiKey: required(env, `${prefix}API_KEY`, 'Set it to an access token from Label Studio\'s Account & Settings page (legacy token or personal access token)'),
-      connectTimeoutMs,
-      responseTimeoutMs,
+      baseUrl: vars[`${prefix}URL`]!,
+      apiKey: vars[`${prefix}API_KEY`]!,
+      connectTimeoutMs: shared.LABEL_STUDIO_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: shared.LABEL_STUDIO_RESPONSE_TIMEOUT_MS,
     });
   }
   return connections;
-}
-
-function required(env: Env, variable: string, fix: string): string {
-  const value = env[variable]?.trim();
-  if (!value) throw new ConfigError(variable, 'not set', fix);
-  return value;
-}
-
-function baseUrl(env: Env, variable: string): string {
-  const value = required(env, variable, 'Set it to the Label Studio base URL, e.g. http://localhost:8080');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(variable, 'is not a URL', 'Use the full base URL with scheme, e.g. http://localhost:8080');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(variable, `has scheme ${url.protocol}`, 'Use an http:// or https:// URL');
-  }
-  return value;
-}
-
-function positiveInt(env: Env, variable: string, fallback: number): number {
-  const raw = env[variable]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new ConfigError(variable, `${JSON.stringify(raw)} is not a positive whole number`, 'Give milliseconds, e.g. 10000');
-  }
-  return value;
 }

@@ -1,21 +1,30 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { MAX_CONNECT_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
+import { wholeNumber } from '../schema/fields';
+import { httpUrl } from '../schema/http-url';
+import { parseInput } from '../schema/invalid-input';
+import { strictObject } from '../schema/strict-object';
 import { createAuthenticator, type Authenticator } from './auth';
 import { LabelStudioError, kindForStatus, type LabelStudioErrorKind } from './errors';
 import { parseExportStorage, type ExportStorage } from './export-storage';
 import { parseRetryAfter } from './retry-after';
 import { isStorageType, STORAGE_TYPES, type StorageType } from './storage-types';
 
-export interface LabelStudioClientOptions {
-  baseUrl: string;
-  apiKey: string;
+export const labelStudioClientOptionsSchema = strictObject({
+  /** Label Studio's base URL with its scheme, e.g. https://label-studio.example.com. */
+  baseUrl: httpUrl,
+  apiKey: z.string({ error: 'must be a Label Studio access token' }).min(1, { error: 'must be a Label Studio access token' }),
   /** Named in error messages instead of the URL, which must stay out of workflow history. */
-  connectionName?: string;
-  connectTimeoutMs?: number;
+  connectionName: z.string({ error: 'must be a string' }).optional(),
+  connectTimeoutMs: wholeNumber(1, MAX_CONNECT_TIMEOUT_MS).optional(),
   /** Time allowed for an answer. Community runs a whole export inside the sync POST, so keep it generous. */
-  responseTimeoutMs?: number;
+  responseTimeoutMs: wholeNumber(1, MAX_RESPONSE_TIMEOUT_MS).optional(),
   /** Share one connection pool between clients, or inject one in tests. */
-  dispatcher?: Dispatcher;
-}
+  dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { error: 'must be an undici Dispatcher' }).optional(),
+});
+
+export type LabelStudioClientOptions = z.input<typeof labelStudioClientOptionsSchema>;
 
 type Method = 'GET' | 'POST';
 
@@ -29,7 +38,9 @@ export class LabelStudioClient {
   private readonly ownsDispatcher: boolean;
   private readonly auth: Authenticator;
 
-  constructor(options: LabelStudioClientOptions) {
+  /** Throws InvalidInput for bad options (e.g. a base URL without its scheme), never echoing the URL or key. */
+  constructor(given: LabelStudioClientOptions) {
+    const options = parseInput(labelStudioClientOptionsSchema, given, ['baseUrl', 'apiKey']);
     this.connectionName = options.connectionName ?? 'default';
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     const responseTimeout = options.responseTimeoutMs ?? 300_000;

@@ -1,41 +1,58 @@
-import { invalidInput, parseDuration } from './duration';
-import type { AnnotationPipelineInput, DownstreamWorkflow, PipelineSync } from './pipeline-types';
-import { resolveProjectSyncInput } from './project-sync-input';
+import { z } from 'zod';
+import { duration } from '../schema/duration';
+import { oneOf, positiveId, text, wholeNumber } from '../schema/fields';
+import { parseInput } from '../schema/invalid-input';
+import { strictObject } from '../schema/strict-object';
+import type { PipelineCarry } from './pipeline-types';
+import { projectFilterShape } from './project-sync-input';
+import { connectionName } from './sync-policy';
+
+export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', batchesPerRun: 50 } as const;
+
+/** The workflow started after each batch's sync, e.g. a training job. */
+export const downstreamSchema = strictObject({
+  workflowType: text('name a workflow type'),
+  taskQueue: text('name a task queue'),
+  /** all-succeeded (default): only after a sync where no storage failed; any-succeeded; always (whenever there is a report). */
+  when: oneOf(['all-succeeded', 'any-succeeded', 'always']).prefault('all-succeeded'),
+});
+
+/** Which storages the pipeline syncs: syncProjectExports' filters and policy (failures never fail the pipeline). */
+export const pipelineSyncSchema = strictObject(projectFilterShape);
+
+export const annotationPipelineInputSchema = strictObject({
+  /** A connection name configured on the worker; default `default`. */
+  connection: connectionName.prefault('default'),
+  project: positiveId,
+  /** A batch starts once no event came for this long; default 30s. */
+  quietPeriod: duration('0ms', '1d').prefault(PIPELINE_DEFAULTS.quietPeriod),
+  /** …or this long after its first event, however busy the project is; default 5m. */
+  maxWait: duration('0ms', '7d').prefault(PIPELINE_DEFAULTS.maxWait),
+  sync: pipelineSyncSchema.optional(),
+  downstream: downstreamSchema.optional(),
+  /** Continue as new after this many batches (earlier when Temporal suggests it); default 50. */
+  batchesPerRun: wholeNumber(1, 10_000).prefault(PIPELINE_DEFAULTS.batchesPerRun),
+  /** Set by continue-as-new: what the previous run hands over. Leave it out. */
+  carry: z.custom<PipelineCarry>((v) => typeof v === 'object' && v !== null, { error: 'is set by the pipeline itself: leave it out' }).optional(),
+});
+
+export type AnnotationPipelineInput = z.input<typeof annotationPipelineInputSchema>;
+export type DownstreamWorkflow = z.input<typeof downstreamSchema>;
+export type PipelineSync = z.input<typeof pipelineSyncSchema>;
 
 export interface ResolvedPipelineInput {
   connection: string;
   project: number;
   quietMs: number;
   maxWaitMs: number;
+  /** The sync settings as given: each batch's syncProjectExports resolves them. */
   sync: PipelineSync;
-  downstream: Required<DownstreamWorkflow> | null;
+  downstream: z.output<typeof downstreamSchema> | null;
   batchesPerRun: number;
 }
 
-export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', batchesPerRun: 50 } as const;
-
 /** Checks the input and fills defaults; throws a non-retryable InvalidInput naming the field. */
 export function resolvePipelineInput(input: AnnotationPipelineInput): ResolvedPipelineInput {
-  if (typeof input !== 'object' || input === null) throw invalidInput('input', 'must be an object');
-  const sync = input.sync ?? {};
-  // The sync settings are syncProjectExports' own: its check names the field.
-  const { connection, project } = resolveProjectSyncInput({ ...sync, connection: input.connection, project: input.project });
-  const quietMs = parseDuration(input.quietPeriod ?? PIPELINE_DEFAULTS.quietPeriod, 'quietPeriod');
-  const maxWaitMs = parseDuration(input.maxWait ?? PIPELINE_DEFAULTS.maxWait, 'maxWait');
-  const batchesPerRun = input.batchesPerRun ?? PIPELINE_DEFAULTS.batchesPerRun;
-  if (!Number.isSafeInteger(batchesPerRun) || batchesPerRun < 1 || batchesPerRun > 10_000) {
-    throw invalidInput('batchesPerRun', `must be a whole number from 1 to 10000 (got ${JSON.stringify(batchesPerRun)})`);
-  }
-  return { connection, project, quietMs, maxWaitMs, sync, downstream: resolveDownstream(input.downstream), batchesPerRun };
-}
-
-function resolveDownstream(downstream: DownstreamWorkflow | undefined): Required<DownstreamWorkflow> | null {
-  if (downstream === undefined) return null;
-  const { workflowType, taskQueue, when = 'all-succeeded' } = downstream ?? {};
-  if (typeof workflowType !== 'string' || workflowType.trim() === '') throw invalidInput('downstream.workflowType', 'must name a workflow type');
-  if (typeof taskQueue !== 'string' || taskQueue.trim() === '') throw invalidInput('downstream.taskQueue', 'must name a task queue');
-  if (!['all-succeeded', 'any-succeeded', 'always'].includes(when)) {
-    throw invalidInput('downstream.when', `must be all-succeeded, any-succeeded or always (got ${JSON.stringify(when)})`);
-  }
-  return { workflowType, taskQueue, when };
+  const { connection, project, quietPeriod, maxWait, downstream, batchesPerRun } = parseInput(annotationPipelineInputSchema, input);
+  return { connection, project, quietMs: quietPeriod, maxWaitMs: maxWait, sync: input.sync ?? {}, downstream: downstream ?? null, batchesPerRun };
 }

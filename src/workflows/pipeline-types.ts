@@ -1,35 +1,9 @@
 import type { AnnotationAction } from './annotation-events';
-import type { Duration } from './duration';
 import type { PendingBatch } from './pipeline-batch';
-import type { SyncProjectExportsInput } from './project-sync-input';
 import type { ProjectSyncOutcome, ProjectSyncReport } from './project-sync-report';
 
-/** The workflow started after each batch's sync, e.g. a training job. */
-export interface DownstreamWorkflow {
-  workflowType: string;
-  taskQueue: string;
-  /** all-succeeded (default): only after a sync where no storage failed; any-succeeded; always (whenever there is a report). */
-  when?: 'all-succeeded' | 'any-succeeded' | 'always';
-}
-
-/** Which storages the pipeline syncs: syncProjectExports' filters and policy (failures never fail the pipeline). */
-export type PipelineSync = Pick<SyncProjectExportsInput, 'types' | 'title' | 'titlePattern' | 'storages' | 'concurrency' | 'policy'>;
-
-export interface AnnotationPipelineInput {
-  /** A connection name configured on the worker; default `default`. */
-  connection?: string;
-  project: number;
-  /** A batch starts once no event came for this long; default 30s. */
-  quietPeriod?: Duration;
-  /** …or this long after its first event, however busy the project is; default 5m. */
-  maxWait?: Duration;
-  sync?: PipelineSync;
-  downstream?: DownstreamWorkflow;
-  /** Continue as new after this many batches (earlier when Temporal suggests it); default 50. */
-  batchesPerRun?: number;
-  /** Set by continue-as-new: what the previous run hands over. Leave it out. */
-  carry?: PipelineCarry;
-}
+// The input types are derived from the input's schema (pipeline-input.ts), so checks and types agree.
+export type { AnnotationPipelineInput, DownstreamWorkflow, PipelineSync } from './pipeline-input';
 
 export interface PipelineCarry {
   /** Events that arrived while the previous run finished its last batch. */

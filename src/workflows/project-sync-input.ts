@@ -1,36 +1,56 @@
+import { z } from 'zod';
 import type { ListExportStoragesInput } from '../activities/fan-out-types';
-import { isStorageType, STORAGE_TYPES, type StorageType } from '../labelstudio/storage-types';
-import { invalidInput } from './duration';
-import { resolveSyncInput, type ResolvedBackoff, type SyncPolicy } from './sync-policy';
+import { oneOf, positiveId, wholeNumber } from '../schema/fields';
+import { parseInput } from '../schema/invalid-input';
+import { strictObject } from '../schema/strict-object';
+import { connectionName, storageType, syncPolicySchema, type ResolvedBackoff, type SyncPolicy } from './sync-policy';
 
-/** Names one storage of the project. */
-export interface StorageSelector {
-  type: StorageType;
-  id: number;
-}
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 50;
+/** Longer patterns are refused; a title pattern is a filter, not a program. */
+export const MAX_TITLE_PATTERN_LENGTH = 500;
+const JOIN_MARGIN_MS = 10 * 60_000;
 
-export type FailOn = 'any' | 'none';
+export const storageSelectorSchema = strictObject({ type: storageType, id: positiveId });
 
 /**
- * Which of a project's export storages to sync and how. The filters combine (a storage must pass
- * every one given): `types`, `title` (exact), `titlePattern` (regular expression), `storages` (ids).
+ * Which of a project's export storages to sync: the filters combine (a storage must pass every one
+ * given). Shared by syncProjectExports and the annotation pipeline's `sync`.
  */
-export interface SyncProjectExportsInput {
-  /** A connection name configured on the worker; default `default`. */
-  connection?: string;
-  project: number;
-  types?: StorageType[];
-  title?: string;
-  titlePattern?: string;
+export const projectFilterShape = {
+  types: z.array(storageType, { error: 'must be a list of storage types' }).min(1, { error: 'must be a non-empty list of storage types' }).optional(),
+  /** Only storages whose title is exactly this. */
+  title: z.string({ error: 'must be a string' }).optional(),
+  /**
+   * Only storages whose title matches this RE2 regular expression (unanchored; no lookarounds or
+   * backreferences). Its syntax is checked by the client (RE2 needs Node) and by the listing activity.
+   */
+  titlePattern: z
+    .string({ error: 'must be a string' })
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_TITLE_PATTERN_LENGTH, { error: `must be at most ${MAX_TITLE_PATTERN_LENGTH} characters` })
+    .optional(),
   /** Only these storages; one the project does not have is reported as failed, not silently dropped. */
-  storages?: StorageSelector[];
+  storages: z.array(storageSelectorSchema, { error: 'must be a list of {type, id}' }).min(1, { error: 'must be a non-empty list of {type, id}' }).optional(),
   /** Storage syncs running at once; default 4. */
-  concurrency?: number;
-  /** `any` (default): one failed storage fails the workflow (the report in its details); `none`: return the report. */
-  failOn?: FailOn;
+  concurrency: wholeNumber(1, MAX_CONCURRENCY).prefault(DEFAULT_CONCURRENCY),
   /** The policy each storage's syncExportStorage runs with. */
-  policy?: SyncPolicy;
-}
+  policy: syncPolicySchema.prefault({}),
+};
+
+export const syncProjectExportsInputSchema = strictObject({
+  /** A connection name configured on the worker; default `default`. */
+  connection: connectionName.prefault('default'),
+  project: positiveId,
+  ...projectFilterShape,
+  /** `any` (default): one failed storage fails the workflow (the report in its details); `none`: return the report. */
+  failOn: oneOf(['any', 'none']).prefault('any'),
+});
+
+export type SyncProjectExportsInput = z.input<typeof syncProjectExportsInputSchema>;
+/** Names one storage of the project. */
+export type StorageSelector = z.output<typeof storageSelectorSchema>;
+export type FailOn = z.output<typeof syncProjectExportsInputSchema>['failOn'];
 
 export interface ResolvedProjectSyncInput {
   connection: string;
@@ -39,6 +59,7 @@ export interface ResolvedProjectSyncInput {
   storages: StorageSelector[] | undefined;
   concurrency: number;
   failOn: FailOn;
+  /** The policy as given: each storage's own workflow resolves it. */
   policy: SyncPolicy;
   /** Between checks of a sync workflow started elsewhere: the storage policy's poll. */
   poll: ResolvedBackoff;
@@ -46,29 +67,9 @@ export interface ResolvedProjectSyncInput {
   joinTimeoutMs: number;
 }
 
-export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 50;
-const JOIN_MARGIN_MS = 10 * 60_000;
-
 /** Checks the input and fills defaults; throws a non-retryable InvalidInput naming the field. */
 export function resolveProjectSyncInput(input: SyncProjectExportsInput): ResolvedProjectSyncInput {
-  if (typeof input !== 'object' || input === null) throw invalidInput('input', 'must be an object');
-  const { project, types, title, titlePattern, storages, concurrency = DEFAULT_CONCURRENCY, failOn = 'any', policy = {} } = input;
-  if (!Number.isSafeInteger(project) || project <= 0) {
-    throw invalidInput('project', `must be a positive integer (got ${JSON.stringify(project)})`);
-  }
-  // The storage checks reuse syncExportStorage's own validation (connection name, policy).
-  const { connection, timeoutMs, poll } = resolveSyncInput({ connection: input.connection, storageType: 's3', storageId: 1, policy });
-  if (types !== undefined && (!Array.isArray(types) || types.length === 0 || !types.every(isStorageType))) {
-    throw invalidInput('types', `must be a non-empty list of ${STORAGE_TYPES.join(', ')} (got ${JSON.stringify(types)})`);
-  }
-  if (title !== undefined && typeof title !== 'string') throw invalidInput('title', 'must be a string');
-  if (titlePattern !== undefined) checkPattern(titlePattern);
-  if (storages !== undefined) checkSelectors(storages);
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw invalidInput('concurrency', `must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${JSON.stringify(concurrency)})`);
-  }
-  if (failOn !== 'any' && failOn !== 'none') throw invalidInput('failOn', `must be any or none (got ${JSON.stringify(failOn)})`);
+  const { connection, project, types, title, titlePattern, storages, concurrency, failOn, policy } = parseInput(syncProjectExportsInputSchema, input);
   return {
     connection,
     project,
@@ -76,26 +77,8 @@ export function resolveProjectSyncInput(input: SyncProjectExportsInput): Resolve
     storages,
     concurrency,
     failOn,
-    policy,
-    poll,
-    joinTimeoutMs: timeoutMs + JOIN_MARGIN_MS,
+    policy: input.policy ?? {},
+    poll: policy.poll,
+    joinTimeoutMs: policy.timeoutMs + JOIN_MARGIN_MS,
   };
-}
-
-function checkPattern(pattern: unknown): void {
-  if (typeof pattern !== 'string') throw invalidInput('titlePattern', 'must be a string');
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    throw invalidInput('titlePattern', `is not a valid regular expression (${(err as Error).message})`);
-  }
-}
-
-function checkSelectors(storages: unknown): void {
-  if (!Array.isArray(storages) || storages.length === 0) throw invalidInput('storages', 'must be a non-empty list of {type, id}');
-  storages.forEach((s: Partial<StorageSelector> | null, i) => {
-    if (!isStorageType(s?.type) || !Number.isSafeInteger(s?.id) || s!.id! <= 0) {
-      throw invalidInput(`storages[${i}]`, `must be {type: one of ${STORAGE_TYPES.join(', ')}, id: a positive integer} (got ${JSON.stringify(s)})`);
-    }
-  });
 }

@@ -6,9 +6,12 @@ import type { SyncPolicy } from '../../src/workflows/sync-policy';
 import { rejectionOf } from './rejection';
 import { TEST_CONNECTION } from './temporal';
 
-/** Fast schedules so a test crosses several polls and retries in well under a second each. */
+/**
+ * Fast schedules: retries in well under a second, polls at the 1 s floor (the server runs activity
+ * retries no more often than that, so clients refuse a shorter poll).
+ */
 export const FAST: SyncPolicy = {
-  poll: { initial: '100ms', coefficient: 1.5, max: '400ms' },
+  poll: { initial: '1s', coefficient: 1.5, max: '1s' },
   retryBackoff: { initial: '100ms', coefficient: 2, max: '1s' },
   stallTimeout: '1m',
   timeout: '2m',

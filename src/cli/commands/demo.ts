@@ -5,7 +5,8 @@ import { awaitSyncReport, startStorageSync, type StartedSync } from '../../clien
 import { SyncWorkflowError } from '../../client/sync-failure';
 import { ConfigError } from '../../config/config-error';
 import type { StorageType } from '../../labelstudio/storage-types';
-import { resolveSyncInput, type SyncExportStorageInput, type VerifyTarget } from '../../workflows/sync-policy';
+import { checkSyncInput } from '../../client/check-input';
+import type { SyncExportStorageInput, VerifyTarget } from '../../workflows/sync-policy';
 import { startDemoLabelStudio, type DemoLabelStudio } from '../demo/local-label-studio';
 import { userStorage } from '../demo/user-storage';
 import { exitCodeForOutcome, type ExitCodeValue } from '../exit-codes';
@@ -56,7 +57,7 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     } else {
       const storage = userStorage(type, id, env);
       input = { storageType: storage.type as StorageType, storageId: Number(storage.id), policy: { verifyTarget: options.verifyTarget ?? 'off' } };
-      resolveSyncInput(input); // a bad type or id fails before any server starts
+      checkSyncInput(input); // a bad type or id fails before any server starts
     }
     // The demo's worker reaches its Label Studio with the personal access token, as a user's would.
     const sessionEnv = demo ? { ...env, LABEL_STUDIO_URL: demo.ls.url, LABEL_STUDIO_API_KEY: demo.ls.personalAccessToken } : env;

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { awaitProjectSyncReport, ProjectSyncError, startProjectSync } from '../../client/project-sync-client';
 import { SyncWorkflowError } from '../../client/sync-failure';
-import { resolveProjectSyncInput, type FailOn, type SyncProjectExportsInput } from '../../workflows/project-sync-input';
+import { checkProjectSyncInput } from '../../client/check-input';
+import type { FailOn, SyncProjectExportsInput } from '../../workflows/project-sync-input';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { formatProjectReport } from '../format-project-report';
 import { exitCodeForProjectReport } from '../project-exit-code';
@@ -39,11 +40,11 @@ export function syncProjectCommand(): Command {
 
 async function runSyncProject(project: string, o: SyncProjectOptions): Promise<ExitCodeValue> {
   const input: SyncProjectExportsInput = { connection: o.connection, project: Number(project), failOn: o.failOn, policy: policyFrom(o), ...projectFilterFrom(o) };
-  resolveProjectSyncInput(input); // bad input fails before a server is started or reached
+  checkProjectSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openTemporalSession({ worker: o.worker, log: err });
   try {
-    const handle = await startProjectSync(session.client, input, { taskQueue: session.taskQueue, searchAttributes: o.searchAttributes });
+    const { handle } = await startProjectSync(session.client, input, { taskQueue: session.taskQueue, searchAttributes: o.searchAttributes });
     err(`started workflow ${handle.workflowId}`);
     if (o.detach) {
       process.stdout.write(o.json ? `${JSON.stringify({ workflowId: handle.workflowId })}\n` : `${handle.workflowId}\n`);

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { awaitSyncReport, startStorageSync } from '../../client/sync-client';
 import { SyncWorkflowError } from '../../client/sync-failure';
 import { STORAGE_TYPES, type StorageType } from '../../labelstudio/storage-types';
-import { resolveSyncInput, type SyncExportStorageInput } from '../../workflows/sync-policy';
+import { checkSyncInput } from '../../client/check-input';
+import type { SyncExportStorageInput } from '../../workflows/sync-policy';
 import { exitCodeForOutcome, ExitCode, type ExitCodeValue } from '../exit-codes';
 import { printSyncReport } from '../print-report';
 import { followProgress } from '../progress';
@@ -42,7 +43,7 @@ function toInput(type: string, id: number, o: SyncOptions): SyncExportStorageInp
 
 async function runSync(type: string, id: number, options: SyncOptions): Promise<ExitCodeValue> {
   const input = toInput(type, id, options);
-  resolveSyncInput(input); // bad input fails before a server is started or reached
+  checkSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openTemporalSession({ worker: options.worker, log: err });
   try {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { wholeNumber } from './whole-number';
 import { ConfigError } from '../../config/config-error';
-import { resolvePipelineInput } from '../../workflows/pipeline-input';
+import { checkPipelineInput } from '../../client/check-input';
 import type { PipelineSync } from '../../workflows/pipeline-types';
 import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH, type WebhookResult } from '../../webhooks';
 import { openTemporalSession } from '../temporal-session';
@@ -73,7 +73,7 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
     sync,
     downstream,
   };
-  resolvePipelineInput({ ...pipeline, connection: flags.connection, project: 1 }); // bad settings fail before a server is started or reached
+  checkPipelineInput({ ...pipeline, connection: flags.connection, project: 1 }); // bad settings fail before a server is started or reached
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openTemporalSession({ worker: flags.worker, log });
   try {
