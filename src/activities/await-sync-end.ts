@@ -6,23 +6,33 @@ import { isTerminal } from '../labelstudio/storage-types';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
 import { formatDuration, nextProgressMark, type ProgressMark } from './stall-tracker';
+import { estimateEnd, etaReport, initialEtaState, nextCheck, type EtaState } from './sync-eta';
 import { asActivity } from './to-failure';
-import type { AwaitSyncEndInput, EndedSnapshot } from './types';
+import type { AwaitSyncEndInput, AwaitSyncEndResult } from './types';
+
+/** What one check hands the next, in heartbeat details (Temporal gives them to the next retry). */
+type PollMark = ProgressMark & { eta?: EtaState };
 
 /**
  * Checks the storage once. While the sync runs it throws a benign, retryable failure, so the
  * activity's retry policy is the poll schedule: history does not grow with the wait and no worker
- * slot is held between polls.
+ * slot is held between polls. Given the poll's backoff, it sets each delay itself (nextRetryDelay)
+ * to check just before and at the sync's expected end; without it, the retry policy's backoff runs.
  */
 export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
-  return async function awaitSyncEnd({ ref, syncAttempt, stallTimeoutMs }: AwaitSyncEndInput): Promise<EndedSnapshot> {
+  return async function awaitSyncEnd(input: AwaitSyncEndInput): Promise<AwaitSyncEndResult> {
+    const { ref, syncAttempt, stallTimeoutMs } = input;
     const client = resolveClient(registry, ref.connection);
     const snapshot = toSnapshot(await asActivity(() => client.getExportStorage(ref.type, ref.id)));
+    const previous = activityInfo().heartbeatDetails as PollMark | undefined;
+    const eta = previous?.eta ?? initialEtaState();
     // A terminal status left by an older sync does not count: wait until ours shows.
-    if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) return { ...snapshot, status: snapshot.status };
+    if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) {
+      return { ...snapshot, status: snapshot.status, ...(input.poll && { eta: etaReport(eta, snapshot) }) };
+    }
 
     const at = now();
-    const mark = nextProgressMark(activityInfo().heartbeatDetails as ProgressMark | undefined, snapshot, at);
+    const mark = nextProgressMark(previous, snapshot, at);
     const still = at - mark.since;
     if (still >= stallTimeoutMs) {
       throw ApplicationFailure.create({
@@ -34,11 +44,13 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
         details: [snapshot],
       });
     }
-    heartbeat(mark);
+    const check = input.poll && nextCheck(eta, estimateEnd(snapshot, input.previousDurationMs ?? null), at, input.poll);
+    heartbeat({ fingerprint: mark.fingerprint, since: mark.since, ...(check && { eta: check.state }) } satisfies PollMark);
     throw ApplicationFailure.create({
       type: FailureType.SyncStillRunning,
       message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
       category: 'BENIGN',
+      ...(check && { nextRetryDelay: check.delayMs }),
     });
   };
 }

@@ -13,7 +13,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, EndedSnapshot, StorageRef, StorageSnapshot } from '../activities';
+import type { Activities, AwaitSyncEndResult, StorageRef, StorageSnapshot } from '../activities';
+import type { EtaReport } from '../activities/sync-eta';
 import { FailureType } from '../failure-types';
 import { isRunning } from '../labelstudio/storage-types';
 import { ranOutOfTime } from './ran-out-of-time';
@@ -67,6 +68,8 @@ class SyncRun {
   private attemptStartedAt = new Date();
   private mode: AttemptMode = 'triggered';
   private latest: StorageSnapshot | null = null;
+  /** The previous sync's duration, seen in the read before this attempt's trigger. */
+  private previousDurationMs: number | null = null;
   private verification: TargetVerification | undefined;
 
   constructor(
@@ -98,9 +101,9 @@ class SyncRun {
         continue;
       }
       this.enter('waiting');
-      const end = await this.awaitEnd();
+      const { eta, ...end } = await this.awaitEnd();
       this.latest = end;
-      this.record(end.status, end);
+      this.record(end.status, end, eta);
 
       if (end.status === 'completed') return await this.succeed('completed');
       if (end.status === 'completed_with_errors') {
@@ -138,6 +141,7 @@ class SyncRun {
     }
     this.enter('triggering');
     this.mode = 'triggered';
+    if (endedWell(baseline) && baseline.duration) this.previousDurationMs = baseline.duration * 1000;
     try {
       const triggered = await this.activities(TRIGGER_RETRY).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
@@ -164,8 +168,8 @@ class SyncRun {
     return proxyActivities<Activities>({ startToCloseTimeout: '10m', scheduleToCloseTimeout: remaining, retry });
   }
 
-  /** The poll: one activity whose retry policy is the backoff schedule, bounded by the overall timeout. */
-  private async awaitEnd(): Promise<EndedSnapshot> {
+  /** The poll: one activity whose retry policy is the backoff schedule (which it may shorten near the sync's expected end), bounded by the overall timeout. */
+  private async awaitEnd(): Promise<AwaitSyncEndResult> {
     const remaining = this.deadline - Date.now();
     if (remaining <= 0) throw this.timedOut();
     const { awaitSyncEnd } = proxyActivities<Activities>({
@@ -178,7 +182,13 @@ class SyncRun {
       },
     });
     try {
-      return await awaitSyncEnd({ ref: this.ref, syncAttempt: this.syncAttempt!, stallTimeoutMs: this.cfg.stallTimeoutMs });
+      return await awaitSyncEnd({
+        ref: this.ref,
+        syncAttempt: this.syncAttempt!,
+        stallTimeoutMs: this.cfg.stallTimeoutMs,
+        poll: this.cfg.poll,
+        previousDurationMs: this.previousDurationMs,
+      });
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
       if (ranOutOfTime(err)) throw this.timedOut();
@@ -297,7 +307,7 @@ class SyncRun {
     };
   }
 
-  private record(status: AttemptStatus, s: StorageSnapshot | null): void {
+  private record(status: AttemptStatus, s: StorageSnapshot | null, eta?: EtaReport): void {
     this.records.push({
       attempt: this.attempt,
       mode: this.mode,
@@ -309,6 +319,7 @@ class SyncRun {
       lastSyncCount: s?.lastSyncCount ?? null,
       lastSyncJob: s?.lastSyncJob ?? null,
       traceback: s?.traceback ?? null,
+      ...(eta && { eta }),
     });
   }
 
@@ -327,6 +338,11 @@ class SyncRun {
 }
 
 type AttemptMode = SyncAttemptRecord['mode'];
+
+/** A failed sync's meta.duration is 0 (Label Studio measures it from time_failure), so only these say how long one takes. */
+function endedWell(s: StorageSnapshot): boolean {
+  return s.status === 'completed' || s.status === 'completed_with_errors';
+}
 
 function excerpt(traceback: string | null): string {
   if (!traceback) return '';
