@@ -20,6 +20,7 @@ import { runStorageSync } from '../src/client/sync-client';
 import { LabelStudioClientRegistry } from '../src/labelstudio/client-registry';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
+import { parseMicros } from '../src/simulator/time';
 import type { SyncPolicy } from '../src/workflows/sync-policy';
 import type { SyncReport } from '../src/workflows/sync-report';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
@@ -132,10 +133,13 @@ async function runGroup(group: Group, address: string, namespace: string, client
       return id;
     });
     const runs = group.cases.map((c, i) => runCase(client, taskQueue, name, storages[i]!, c));
-    const skipMs = group.runMs > SKIP_AT_MS + TAIL_MS ? group.runMs - SKIP_AT_MS - TAIL_MS : 0;
+    let skipMs = 0;
     const checksBefore = new Map<number, number>();
-    if (skipMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, SKIP_AT_MS));
+    if (group.runMs > SKIP_AT_MS + TAIL_MS) {
+      // skip once every sync runs, so that the last one to start still has TAIL_MS to go
+      const lastStart = await allRunning(sim, storages);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastStart + SKIP_AT_MS - sim.clock.now())));
+      skipMs = group.runMs - (sim.clock.now() - lastStart) - TAIL_MS;
       storages.forEach((id) => checksBefore.set(id, requestsTo(sim, id).filter((r) => r.method === 'GET').length));
       sim.clock.skip(skipMs);
     }
@@ -165,6 +169,15 @@ async function runGroup(group: Group, address: string, namespace: string, client
     await native.close();
     await registry.close();
     await sim.close();
+  }
+}
+
+/** Waits until every storage's sync is in progress; returns when the last one started (simulator clock). */
+async function allRunning(sim: LabelStudioSimulator, ids: number[]): Promise<number> {
+  for (;;) {
+    const metas = ids.map((id) => sim.storage('gcs_sa', id)).map((s) => (s['status'] === 'in_progress' ? (s['meta'] as Record<string, unknown>) : null));
+    if (metas.every((m) => m !== null)) return Math.max(...metas.map((m) => parseMicros(String(m['time_in_progress'])) / 1000));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
 
