@@ -113,6 +113,31 @@ describe('enterprise sync lifecycle', () => {
     expect(sim.syncsStarted('gcs_sa', id)).toBe(2);
   });
 
+  it('pings progress every 5 s on its clock; skipping the clock ahead shows the progress of the skipped span', async () => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', queuedMs: 0, runMs: 3_600_000, count: 3_600 }] });
+    await call(sim, 'POST', `/api/storages/export/gcs_sa/${id}/sync`);
+    await waitFor(() => sim.storage('gcs_sa', id)['status'] === 'in_progress');
+    const started = (sim.storage('gcs_sa', id)['meta'] as any).time_in_progress as string;
+
+    sim.clock.skip(1_800_000);
+    await waitFor(() => (sim.storage('gcs_sa', id)['meta'] as any).duration !== undefined);
+    const half = (await call(sim, 'GET', `/api/storages/export/gcs_sa/${id}`)).body;
+    expect(half.status).toBe('in_progress');
+    expect(half.meta).toMatchObject({ time_in_progress: started, total_annotations: 3_600 });
+    expect(half.meta.duration).toBeGreaterThan(1_799.9); // microseconds apart from the skip
+    expect(half.last_sync_count).toBeGreaterThanOrEqual(1_800);
+    expect(half.meta.time_last_ping).not.toBe(started);
+
+    sim.clock.skip(1_800_000);
+    await waitFor(() => sim.storage('gcs_sa', id)['status'] === 'completed');
+    const done = (await call(sim, 'GET', `/api/storages/export/gcs_sa/${id}`)).body;
+    expect(done).toMatchObject({ last_sync_count: 3_600, meta: { total_annotations: 3_600 } });
+    expect(done.meta.duration).toBeGreaterThan(3_599.9);
+    const requests = sim.requests.filter((r) => r.path.startsWith(`/api/storages/export/gcs_sa/${id}`)); // the POST, then GETs
+    expect(requests.at(-1)!.at - requests[0]!.at).toBeGreaterThanOrEqual(3_600_000); // logged on the simulator's clock
+  });
+
   it('plays the script in order and repeats its last outcome', async () => {
     const sim = await start();
     const id = sim.addStorage({ type: 's3', project: 1 });

@@ -7,21 +7,27 @@ import { heartbeatWhile } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
 import { formatDuration, nextProgressMark } from './stall-tracker';
+import { estimateEnd, etaReport, initialEtaState, nextCheck } from './sync-eta';
 import { asActivity } from './to-failure';
-import type { AwaitSyncEndInput, EndedSnapshot, PollHeartbeat } from './types';
+import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from './types';
 
 /**
  * Checks the storage once. While the sync runs it throws a benign, retryable failure, so the
  * activity's retry policy is the poll schedule: history does not grow with the wait and no worker
- * slot is held between polls.
+ * slot is held between polls. Given the poll's backoff, it sets each delay itself (nextRetryDelay)
+ * to check just before and at the sync's expected end; without it, the retry policy's backoff runs.
  */
 export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
-  return async function awaitSyncEnd({ ref, syncAttempt, stallTimeoutMs }: AwaitSyncEndInput): Promise<EndedSnapshot> {
+  return async function awaitSyncEnd(input: AwaitSyncEndInput): Promise<AwaitSyncEndResult> {
+    const { ref, syncAttempt, stallTimeoutMs } = input;
     const client = resolveClient(registry, ref.connection);
     const previous = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
     const snapshot = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id)), previous));
+    const eta = previous?.eta ?? initialEtaState();
     // A terminal status left by an older sync does not count: wait until ours shows.
-    if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) return { ...snapshot, status: snapshot.status };
+    if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) {
+      return { ...snapshot, status: snapshot.status, ...(input.poll && { eta: etaReport(eta, snapshot) }) };
+    }
 
     const at = now();
     const mark = nextProgressMark(previous, snapshot, at);
@@ -36,14 +42,16 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
         details: [snapshot],
       });
     }
+    const check = input.poll && nextCheck(eta, estimateEnd(snapshot, input.previousDurationMs ?? null), at, input.poll);
     // The snapshot rides along in both: when the overall timeout ends the poll, the workflow gets the
     // last failure or (while a try was running) the last heartbeat, and its report shows the last poll.
-    heartbeat({ ...mark, snapshot } satisfies PollHeartbeat);
+    heartbeat({ ...mark, snapshot, ...(check && { eta: check.state }) } satisfies PollHeartbeat);
     throw ApplicationFailure.create({
       type: FailureType.SyncStillRunning,
       message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
       category: 'BENIGN',
       details: [snapshot],
+      ...(check && { nextRetryDelay: check.delayMs }),
     });
   };
 }

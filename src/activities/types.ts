@@ -1,5 +1,6 @@
 import type { StorageType, SyncStatus, TerminalStatus } from '../labelstudio/storage-types';
 import type { ProgressMark } from './stall-tracker';
+import type { EtaReport, EtaState, PollBackoff } from './sync-eta';
 
 /** Names a storage without saying where Label Studio is: the worker maps `connection` to a URL and key. */
 export interface StorageRef {
@@ -56,12 +57,21 @@ export interface AwaitSyncEndInput {
   syncAttempt: number;
   /** Fail as stalled when the storage shows no progress for this long. */
   stallTimeoutMs: number;
+  /** The poll's backoff: given, the poll places its checks by the sync's expected end within the cap. */
+  poll?: PollBackoff;
+  /** How long the previous sync ran, from the read before the trigger (queuing a sync erases it). */
+  previousDurationMs?: number | null;
 }
 
 /** The poll's heartbeat details: its progress mark, and the storage as it last saw it. */
 export interface PollHeartbeat extends ProgressMark {
   snapshot?: StorageSnapshot;
+  /** Where the ETA-driven checks stand, for the next try. */
+  eta?: EtaState;
 }
 
 /** The storage once the awaited sync has ended. */
 export type EndedSnapshot = StorageSnapshot & { status: TerminalStatus };
+
+/** The poll's answer: the ended storage, and how its checks were placed (absent for polls without `poll`). */
+export type AwaitSyncEndResult = EndedSnapshot & { eta?: EtaReport };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { authScheme, Authenticator, randomLegacyToken, type AuthScheme } from './auth';
 import { type StorageType } from './catalog';
+import { SimClock } from './clock';
 import { ApiError } from './errors';
 import { FaultQueue, faultResponse, RandomFaults, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
 import { apiError, type SimResponse } from './response';
@@ -34,7 +35,7 @@ export interface RequestRecord {
   path: string;
   /** status answered; 0 while unanswered and for requests a fault dropped (reset, lose-response) */
   status: number;
-  /** arrival, ms since the epoch */
+  /** arrival, ms since the epoch on the simulator's clock */
   at: number;
   /** scheme presented in Authorization, valid or not */
   auth: AuthScheme;
@@ -52,6 +53,8 @@ export class LabelStudioSimulator {
     private readonly store: StorageStore,
     private readonly auth: Authenticator,
     private readonly router: Router,
+    /** The time the simulator's jobs and timestamps follow; skip it ahead to reach a long sync's end sooner. */
+    readonly clock: SimClock,
   ) {
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res));
@@ -59,7 +62,8 @@ export class LabelStudioSimulator {
 
   static async start(options: SimulatorOptions = {}): Promise<LabelStudioSimulator> {
     const edition = options.edition ?? 'enterprise';
-    const store = new StorageStore({ edition, concurrentSyncGuard: options.concurrentSyncGuard ?? false });
+    const clock = new SimClock();
+    const store = new StorageStore({ edition, concurrentSyncGuard: options.concurrentSyncGuard ?? false, clock });
     const auth = new Authenticator({
       legacyToken: options.legacyToken ?? randomLegacyToken(),
       legacyTokensEnabled: options.legacyTokensEnabled ?? true,
@@ -73,7 +77,7 @@ export class LabelStudioSimulator {
         resolve();
       });
     });
-    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition));
+    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition), clock);
   }
 
   get legacyToken(): string {
@@ -149,7 +153,7 @@ export class LabelStudioSimulator {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       status: 0,
-      at: Date.now(),
+      at: this.clock.now(),
       auth: authScheme(req.headers.authorization),
     };
     this.log.push(entry);

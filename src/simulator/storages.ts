@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { STORAGE_TYPES, typesOf, type Edition, type StorageType } from './catalog';
 import { forbidden, notFound, validationError } from './errors';
-import { nowMicros, parseMicros, pythonTime, restTime } from './time';
+import { SimClock } from './clock';
+import { parseMicros, pythonTime, restTime } from './time';
 
 export type SyncOutcome = {
   status: 'completed' | 'failed' | 'completed_with_errors' | 'stuck_queued' | 'stuck_in_progress';
@@ -36,6 +37,8 @@ export interface StorageInit {
 export interface StoreOptions {
   edition: Edition;
   concurrentSyncGuard: boolean;
+  /** Whose time the jobs run on and the timestamps show; a bench skips it ahead for long syncs. */
+  clock: SimClock;
 }
 
 type Meta = Record<string, unknown>;
@@ -82,10 +85,12 @@ const COMMON_WRITABLE = ['title', 'description', 'synchronizable', 'can_delete_o
 export class StorageStore {
   private readonly records = new Map<number, StorageRecord>();
   private readonly projects = new Map<number, Organization>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly clock: SimClock;
   private nextId = 1;
 
-  constructor(private readonly options: StoreOptions) {}
+  constructor(private readonly options: StoreOptions) {
+    this.clock = options.clock;
+  }
 
   add(init: StorageInit): number {
     if (this.options.edition === 'community' && STORAGE_TYPES[init.type].enterpriseOnly) {
@@ -110,7 +115,7 @@ export class StorageStore {
       meta: null,
       title: init.title ?? null,
       description: null,
-      created_at: restTime(nowMicros()),
+      created_at: restTime(this.clock.nowMicros()),
       synchronizable: init.synchronizable ?? true,
       can_delete_objects: null,
       ...STORAGE_TYPES[init.type].fields,
@@ -202,7 +207,7 @@ export class StorageStore {
     json['last_sync_count'] = null;
     json['last_sync_job'] = null;
     json['status'] = 'queued';
-    json['meta'] = { attempts: attemptsOf(json['meta']) + 1, time_queued: pythonTime(nowMicros()) };
+    json['meta'] = { attempts: attemptsOf(json['meta']) + 1, time_queued: pythonTime(this.clock.nowMicros()) };
     if (enterprise) json['last_sync_job'] = randomUUID(); // info_set_job: the RQ job id
     const queuedMs = enterprise ? (outcome.queuedMs ?? DEFAULT_QUEUED_MS) : 0;
     const runMs = outcome.runMs ?? DEFAULT_RUN_MS;
@@ -214,8 +219,7 @@ export class StorageStore {
   }
 
   close(): void {
-    this.timers.forEach((t) => clearTimeout(t));
-    this.timers.clear();
+    this.clock.cancelAll();
   }
 
   private nextOutcome(record: StorageRecord): SyncOutcome {
@@ -232,7 +236,7 @@ export class StorageStore {
       done();
       return;
     }
-    const started = pythonTime(nowMicros());
+    const started = pythonTime(this.clock.nowMicros());
     const meta: Meta = { ...asMeta(json['meta']), time_in_progress: started, time_last_ping: started };
     json['status'] = 'in_progress';
     json['meta'] = structuredClone(meta);
@@ -241,25 +245,24 @@ export class StorageStore {
       return;
     }
     const count = outcome.count ?? DEFAULT_COUNT;
-    const step = (elapsed: number): void => {
-      const wait = Math.min(PING_MS, runMs - elapsed);
-      this.later(record, wait, () => {
-        const now = elapsed + wait;
-        if (now < runMs) {
-          this.ping(record, meta, Math.floor((count * now) / runMs), count);
-          step(now);
-        } else {
-          this.finish(record, outcome, meta, count);
-          done();
-        }
-      });
+    // Progress follows this job's clock, so a skipped clock shows the progress made in the skipped span.
+    const startedMs = this.clock.now();
+    const step = (): void => {
+      const elapsed = this.clock.now() - startedMs;
+      if (elapsed >= runMs) {
+        this.finish(record, outcome, meta, count);
+        done();
+        return;
+      }
+      if (elapsed > 0) this.ping(record, meta, Math.floor((count * elapsed) / runMs), count);
+      this.later(record, Math.min(PING_MS, runMs - elapsed), step);
     };
-    step(0);
+    step();
   }
 
   /** info_update_progress: saves last_sync_count and meta only. */
   private ping(record: StorageRecord, meta: Meta, exported: number, total: number): void {
-    const now = nowMicros();
+    const now = this.clock.nowMicros();
     meta['time_last_ping'] = pythonTime(now);
     meta['duration'] = secondsSince(meta, now);
     meta['total_annotations'] = total;
@@ -274,7 +277,7 @@ export class StorageStore {
     }
     // info_set_completed / info_set_completed_with_errors
     const { json } = record;
-    const now = nowMicros();
+    const now = this.clock.nowMicros();
     json['status'] = outcome.status;
     json['last_sync'] = restTime(now);
     json['last_sync_count'] = count;
@@ -292,7 +295,7 @@ export class StorageStore {
   /** storage_background_failure -> info_set_failed, on a fresh load of the storage. */
   private fail(record: StorageRecord, traceback: string): void {
     const { json } = record;
-    const now = nowMicros();
+    const now = this.clock.nowMicros();
     const meta = asMeta(json['meta']);
     json['status'] = 'failed';
     json['traceback'] = traceback;
@@ -304,7 +307,7 @@ export class StorageStore {
   private healthCheck(record: StorageRecord): void {
     const { json } = record;
     const lastPing = asMeta(json['meta'])['time_last_ping'];
-    const sincePing = typeof lastPing === 'string' ? nowMicros() - parseMicros(lastPing) : 0;
+    const sincePing = typeof lastPing === 'string' ? this.clock.nowMicros() - parseMicros(lastPing) : 0;
     if (json['status'] === 'in_progress' && sincePing > STALE_PING_MS * 1000) {
       json['status'] = 'failed';
       json['traceback'] = STALE_TRACEBACK;
@@ -313,12 +316,9 @@ export class StorageStore {
 
   /** A job step; skipped once the storage is deleted or the simulator closed. */
   private later(record: StorageRecord, ms: number, step: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    this.clock.later(ms, () => {
       if (this.records.get(record.json['id'] as number) === record) step();
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
+    });
   }
 }
 

@@ -3,9 +3,9 @@
 import { performance } from 'node:perf_hooks';
 
 /** Now, in microseconds since the epoch. Date.now() (so tests can fake it) plus a sub-millisecond part. */
-export function nowMicros(): number {
+export function nowMicros(nowMs: number = Date.now()): number {
   const subMillisecond = Math.floor((performance.now() * 1000) % 1000);
-  return Date.now() * 1000 + subMillisecond;
+  return nowMs * 1000 + subMillisecond;
 }
 
 function parts(us: number): { date: string; time: string; fraction: string } {

@@ -4,13 +4,14 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
+import { SYNC_WORKER_TUNING } from './tuning';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   labelStudio: ReadonlyMap<string, LabelStudioConnection>;
-  /** Extra worker settings (tuning, interceptors, a prebuilt workflow bundle). */
+  /** Extra worker settings (tuning, interceptors, a prebuilt workflow bundle); they override SYNC_WORKER_TUNING. */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
 
@@ -25,6 +26,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
   const registry = new LabelStudioClientRegistry(options.labelStudio);
   const worker = await Worker.create({
     workflowsPath: workflowsPath(),
+    ...SYNC_WORKER_TUNING,
     ...options.tuning,
     connection: options.connection,
     namespace: options.namespace,

@@ -16,7 +16,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import type { Activities, EndedSnapshot, PollHeartbeat, StorageRead, StorageRef, StorageSnapshot } from '../activities';
+import type { Activities, AwaitSyncEndResult, PollHeartbeat, StorageRead, StorageRef, StorageSnapshot } from '../activities';
+import type { EtaReport } from '../activities/sync-eta';
 import { FailureType } from '../failure-types';
 import { isRunning } from '../labelstudio/storage-types';
 import { ranOutOfTime } from './ran-out-of-time';
@@ -96,6 +97,8 @@ class SyncRun {
   private attemptStartedAt = new Date();
   private mode: AttemptMode = 'triggered';
   private latest: StorageSnapshot | null = null;
+  /** The previous sync's duration, seen in the read before this attempt's trigger. */
+  private previousDurationMs: number | null = null;
   private verification: TargetVerification | undefined;
   private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
   private readonly neverGuesses = patched(TRIGGER_NEVER_GUESSES_PATCH);
@@ -129,9 +132,9 @@ class SyncRun {
         continue;
       }
       this.enter('waiting');
-      const end = await this.awaitEnd();
+      const { eta, ...end } = await this.awaitEnd();
       this.latest = end;
-      this.record(end.status, end);
+      this.record(end.status, end, eta);
 
       if (end.status === 'completed') return await this.succeed('completed');
       if (end.status === 'completed_with_errors') {
@@ -179,6 +182,7 @@ class SyncRun {
     }
     this.enter('triggering');
     this.mode = 'triggered';
+    if (endedWell(baseline) && baseline.duration) this.previousDurationMs = baseline.duration * 1000;
     try {
       const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
@@ -271,8 +275,8 @@ class SyncRun {
     });
   }
 
-  /** The poll: one activity whose retry policy is the backoff schedule, bounded by the overall timeout. */
-  private async awaitEnd(): Promise<EndedSnapshot> {
+  /** The poll: one activity whose retry policy is the backoff schedule (which it may shorten near the sync's expected end), bounded by the overall timeout. */
+  private async awaitEnd(): Promise<AwaitSyncEndResult> {
     const remaining = this.deadline - Date.now();
     if (remaining <= 0) throw this.timedOut();
     const { awaitSyncEnd } = proxyActivities<Activities>({
@@ -286,7 +290,13 @@ class SyncRun {
       },
     });
     try {
-      return await awaitSyncEnd({ ref: this.ref, syncAttempt: this.syncAttempt!, stallTimeoutMs: this.cfg.stallTimeoutMs });
+      return await awaitSyncEnd({
+        ref: this.ref,
+        syncAttempt: this.syncAttempt!,
+        stallTimeoutMs: this.cfg.stallTimeoutMs,
+        poll: this.cfg.poll,
+        previousDurationMs: this.previousDurationMs,
+      });
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
       if (ranOutOfTime(err)) {
@@ -408,7 +418,7 @@ class SyncRun {
     };
   }
 
-  private record(status: AttemptStatus, s: StorageSnapshot | null): void {
+  private record(status: AttemptStatus, s: StorageSnapshot | null, eta?: EtaReport): void {
     this.records.push({
       attempt: this.attempt,
       mode: this.mode,
@@ -420,6 +430,7 @@ class SyncRun {
       lastSyncCount: s?.lastSyncCount ?? null,
       lastSyncJob: s?.lastSyncJob ?? null,
       traceback: s?.traceback ?? null,
+      ...(eta && { eta }),
     });
   }
 
@@ -449,6 +460,11 @@ function lastPolled(err: ActivityFailure): StorageSnapshot | undefined {
   if (cause instanceof TimeoutFailure) return (cause.lastHeartbeatDetails as PollHeartbeat | undefined)?.snapshot;
   if (cause instanceof ApplicationFailure && cause.type === FailureType.SyncStillRunning) return cause.details?.[0] as StorageSnapshot | undefined;
   return undefined;
+}
+
+/** A failed sync's meta.duration is 0 (Label Studio measures it from time_failure), so only these say how long one takes. */
+function endedWell(s: StorageSnapshot): boolean {
+  return s.status === 'completed' || s.status === 'completed_with_errors';
 }
 
 function excerpt(traceback: string | null): string {

@@ -1,3 +1,4 @@
+import type { EtaReport } from '../activities/sync-eta';
 import type { StorageSnapshot } from '../activities/types';
 import type { StorageType } from '../labelstudio/storage-types';
 import type { TargetVerification } from './target-verification';
@@ -20,6 +21,8 @@ export interface SyncAttemptRecord {
   lastSyncCount: number | null;
   lastSyncJob: string | null;
   traceback: string | null;
+  /** How the poll placed its checks: the estimate that drove them and how far off it was. */
+  eta?: EtaReport;
 }
 
 export interface SyncReport {

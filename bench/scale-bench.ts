@@ -1,0 +1,180 @@
+// Scale run (not part of npm test): N concurrent 5 s syncs against the simulator, with 1 or 2 worker
+// processes (the package's worker, default tuning, prebuilt bundle). Prints syncs/s, worker RSS peak,
+// server CPU per sync, detection p50/p95/p99, the delay to each sync's first workflow task, and errors.
+//
+//   tsx bench/scale-bench.ts --syncs 100,1000 --workers 1,2                 (starts a Temporal dev server)
+//   tsx bench/scale-bench.ts --address 127.0.0.1:7233 --server-match temporal-server,postgres --label postgres
+//                                        (a running server; scripts/scale-bench.sh starts one on PostgreSQL)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { startTemporalDevServer } from '../src/local/temporal-dev-server';
+import { LabelStudioSimulator } from '../src/simulator';
+import { workflowsPath } from '../src/worker/create-worker';
+import { syncWorkflowId } from '../src/workflows/workflow-ids';
+import { detectionMs } from './detection';
+import { cpuMs, peakRssMiB, pidsWith } from './proc-stats';
+import { quantile, seconds } from './stats';
+
+const SYNC_MS = 5_000;
+const START_CONCURRENCY = 100;
+const FIRST_TASK_SAMPLE = 200;
+
+const { values: args } = parseArgs({
+  options: {
+    syncs: { type: 'string', default: '100,1000' },
+    workers: { type: 'string', default: '1,2' },
+    address: { type: 'string' },
+    namespace: { type: 'string', default: 'default' },
+    /** Comma-separated command-line fragments: every process matching one counts as server CPU. */
+    'server-match': { type: 'string' },
+    label: { type: 'string', default: 'dev server' },
+  },
+});
+
+async function main(): Promise<void> {
+  const dev = args.address ? undefined : await startTemporalDevServer({ ui: false });
+  const address = args.address ?? dev!.address;
+  const namespace = dev?.namespace ?? args.namespace!;
+  const serverMatch = args['server-match']?.split(',') ?? [`--port ${address.split(':')[1]}`];
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const bundlePath = join(tmpdir(), `lst-scale-bundle-${randomUUID()}.js`);
+  writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('ERROR') })).code);
+  const rows = [];
+  try {
+    for (const syncs of args.syncs!.split(',').map(Number)) {
+      for (const workers of args.workers!.split(',').map(Number)) {
+        console.error(`${args.label}: ${syncs} syncs, ${workers} worker(s)…`);
+        rows.push(await runOnce({ client, address, namespace, bundlePath, syncs, workers, serverMatch }));
+      }
+    }
+  } finally {
+    await connection.close();
+    await dev?.stop();
+  }
+  console.table(rows);
+  console.log(`${SYNC_MS / 1000} s syncs; first task: from the workflow's start to its first workflow task starting (history of ${FIRST_TASK_SAMPLE} syncs);`);
+  console.log('detection: from the end Label Studio recorded to the first read after it; server CPU: every matching process, user + system.');
+}
+
+interface RunSpec {
+  client: Client;
+  address: string;
+  namespace: string;
+  bundlePath: string;
+  syncs: number;
+  workers: number;
+  serverMatch: string[];
+}
+
+async function runOnce(spec: RunSpec) {
+  const sim = await LabelStudioSimulator.start();
+  const taskQueue = `scale-${randomUUID()}`;
+  const children = await Promise.all(Array.from({ length: spec.workers }, () => startWorker(spec, sim, taskQueue)));
+  const serverPids = spec.serverMatch.flatMap((m) => pidsWith(m)).filter((pid, i, all) => all.indexOf(pid) === i && pid !== process.pid);
+  const serverCpu = () => serverPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  try {
+    const ids = Array.from({ length: spec.syncs }, () =>
+      sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', queuedMs: 200, runMs: SYNC_MS, count: 1_000 }] }),
+    );
+    const cpuBefore = serverCpu();
+    const started = Date.now();
+    const handles = await mapLimit(ids, START_CONCURRENCY, (id) =>
+      spec.client.workflow.start('syncExportStorage', {
+        taskQueue,
+        workflowId: syncWorkflowId('scale', 'gcs_sa', id),
+        args: [{ connection: 'scale', storageType: 'gcs_sa', storageId: id }],
+      }),
+    );
+    const outcomes = await mapLimit(handles, START_CONCURRENCY, (h) => h.result().then(() => 'ok', () => 'error'));
+    const elapsed = Date.now() - started;
+    const cpu = serverCpu() - cpuBefore;
+    const detection = ids.map((id) => detectionMs(sim, id));
+    const firstTask = await mapLimit(handles.slice(0, FIRST_TASK_SAMPLE), 20, async (h) => {
+      const events = (await h.fetchHistory()).events ?? [];
+      const at = (type: string) => events.find((e) => String(e.eventType) === type || e.eventType === eventTypeNumber(type));
+      return millis(at('WORKFLOW_TASK_STARTED')?.eventTime) - millis(at('WORKFLOW_EXECUTION_STARTED')?.eventTime);
+    });
+    const rss = children.map((c) => peakRssMiB(c.pid!));
+    return {
+      server: args.label,
+      syncs: spec.syncs,
+      workers: spec.workers,
+      'syncs/s': (spec.syncs / (elapsed / 1000)).toFixed(1),
+      'worker RSS peak MiB': rss.map((r) => r.toFixed(0)).join(' / '),
+      'server CPU ms/sync': serverPids.length ? (cpu / spec.syncs).toFixed(0) : '-',
+      'detect p50 s': seconds(quantile(detection, 0.5)),
+      'p95 s': seconds(quantile(detection, 0.95)),
+      'p99 s': seconds(quantile(detection, 0.99)),
+      'first task p50 s': seconds(quantile(firstTask, 0.5)),
+      'first task max s': seconds(Math.max(...firstTask)),
+      errors: outcomes.filter((o) => o === 'error').length + sim.requests.filter((r) => r.status >= 400 || r.status === 0).length,
+    };
+  } finally {
+    await Promise.all(children.map(stopWorker));
+    await sim.close();
+  }
+}
+
+function startWorker(spec: RunSpec, sim: LabelStudioSimulator, taskQueue: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'scale-worker.ts')], {
+    env: {
+      ...process.env,
+      SCALE_ADDRESS: spec.address,
+      SCALE_NAMESPACE: spec.namespace,
+      SCALE_TASK_QUEUE: taskQueue,
+      SCALE_SIM_URL: sim.url,
+      SCALE_SIM_TOKEN: sim.legacyToken,
+      SCALE_BUNDLE: spec.bundlePath,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+  });
+}
+
+function stopWorker(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+function eventTypeNumber(type: string): number {
+  return type === 'WORKFLOW_EXECUTION_STARTED' ? 1 : 6; // temporal.api.enums.v1.EventType
+}
+
+function millis(t: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  if (!t) return Number.NaN;
+  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

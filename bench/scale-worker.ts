@@ -1,0 +1,29 @@
+// One worker process of the scale run (bench/scale-bench.ts starts one or two): the package's worker with its
+// default tuning and a prebuilt workflow bundle, until SIGTERM.
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { createSyncWorker } from '../src/worker/create-worker';
+
+async function main(): Promise<void> {
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set`);
+    return value;
+  };
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const connection = await NativeConnection.connect({ address: env('SCALE_ADDRESS') });
+  const { run } = await createSyncWorker({
+    connection,
+    namespace: env('SCALE_NAMESPACE'),
+    taskQueue: env('SCALE_TASK_QUEUE'),
+    labelStudio: new Map([['scale', { name: 'scale', baseUrl: env('SCALE_SIM_URL'), apiKey: env('SCALE_SIM_TOKEN'), connectTimeoutMs: 5_000, responseTimeoutMs: 30_000 }]]),
+    tuning: { workflowBundle: { codePath: env('SCALE_BUNDLE') } },
+  });
+  process.stdout.write('ready\n');
+  await run();
+  await connection.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
