@@ -6,6 +6,7 @@ import { type StorageType } from './catalog';
 import { ApiError } from './errors';
 import { FaultQueue, faultResponse, type Fault } from './faults';
 import { apiError, type SimResponse } from './response';
+import { ProjectCounterStore } from './project-counters';
 import { Router } from './routes';
 import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome } from './storages';
 
@@ -51,6 +52,7 @@ export class LabelStudioSimulator {
     private readonly store: StorageStore,
     private readonly auth: Authenticator,
     private readonly router: Router,
+    private readonly counters: ProjectCounterStore,
   ) {
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res));
@@ -72,7 +74,8 @@ export class LabelStudioSimulator {
         resolve();
       });
     });
-    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition));
+    const counters = new ProjectCounterStore();
+    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition, counters), counters);
   }
 
   get legacyToken(): string {
@@ -106,6 +109,11 @@ export class LabelStudioSimulator {
   /** How many syncs the server actually started for this storage (meta.attempts, unless a race rewrote it). */
   syncsStarted(type: StorageType, id: number): number {
     return this.record(type, id).syncsStarted;
+  }
+
+  /** Moves the project's annotation counters as `annotations` new annotations would (negative: deleted). */
+  annotate(project: number, annotations: number): void {
+    this.counters.annotate(project, annotations);
   }
 
   injectFault(fault: Fault): void {
