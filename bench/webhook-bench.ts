@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     LABEL_STUDIO_API_KEY: sim.legacyToken,
     LABEL_STUDIO_WEBHOOK_SECRET: secret,
   };
-  const worker = spawnTs('src/worker.ts', [], env);
+  let workerReady!: () => void;
+  const workerRunning = new Promise<void>((resolve) => (workerReady = resolve));
+  const worker = spawnTs('src/worker.ts', [], env, () => undefined, (line) => line.startsWith('label-studio-temporal worker:') && workerReady());
   const receiverLog: WebhookResult[] = [];
   const receiver = spawnTs(
     'src/cli/main.ts',
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   const codes = new Map<string, number>();
   try {
     await waitForHealth(url);
+    await workerRunning; // its workflow bundling must not compete with the burst for the CPU
     console.log(`sending ${EVENTS} events over ${PROJECTS} projects in ${SPREAD_MS / 1000} s to ${url}…`);
     const started = performance.now();
     await Promise.all(
@@ -141,9 +144,13 @@ interface Child {
 }
 
 /** A TypeScript entry point of this package in a process of its own; stderr lines go to `onLine`. */
-function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void = () => undefined): Child {
+function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, onJson: (line: string) => void, onText: (line: string) => void = () => undefined): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', entry), ...args], { env, stdio: ['ignore', 'inherit', 'pipe'] });
-  createInterface({ input: child.stderr! }).on('line', (line) => (line.startsWith('{') ? onLine(line) : process.stderr.write(`[${entry}] ${line}\n`)));
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (line.startsWith('{')) return onJson(line);
+    onText(line);
+    if (!/^\s|\[INFO\]|^}/.test(line)) process.stderr.write(`[${entry}] ${line}\n`);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     stop: async () => {
