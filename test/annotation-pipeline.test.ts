@@ -52,7 +52,8 @@ describe('annotationPipeline', () => {
       () => state(project),
       (s: PipelineState) => s.pending === null && s.phase === 'idle' && s.recent.reduce((n, b) => n + b.events, 0) === total,
     );
-    expect(settled.batchesDone).toBeGreaterThanOrEqual(3);
+    // At least one continue-as-new with events still arriving (how many batches depends on the machine's speed).
+    expect(settled.batchesDone).toBeGreaterThanOrEqual(2);
     expect(settled.batchesDone).toBeLessThanOrEqual(10); // all still in `recent`, so the sum above saw every batch
     expect(settled.recent.map((b) => b.number)).toEqual(Array.from({ length: settled.batchesDone }, (_, i) => i + 1));
     expect(sim.syncsStarted('s3', id)).toBe(settled.batchesDone);
