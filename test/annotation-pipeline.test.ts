@@ -52,7 +52,8 @@ describe('annotationPipeline', () => {
       () => state(project),
       (s: PipelineState) => s.pending === null && s.phase === 'idle' && s.recent.reduce((n, b) => n + b.events, 0) === total,
     );
-    expect(settled.batchesDone).toBeGreaterThanOrEqual(3);
+    // At least one continue-as-new with events still arriving (how many batches depends on the machine's speed).
+    expect(settled.batchesDone).toBeGreaterThanOrEqual(2);
     expect(settled.batchesDone).toBeLessThanOrEqual(10); // all still in `recent`, so the sum above saw every batch
     expect(settled.recent.map((b) => b.number)).toEqual(Array.from({ length: settled.batchesDone }, (_, i) => i + 1));
     expect(sim.syncsStarted('s3', id)).toBe(settled.batchesDone);
@@ -74,19 +75,49 @@ describe('annotationPipeline', () => {
   it('starts a batch after the maximum wait even while events keep coming', async () => {
     const project = nextProject++;
     sim.addStorage({ type: 'gcs', project, script: [{ status: 'completed', queuedMs: 5, runMs: 5 }] });
-    const pipeline = { quietPeriod: '2s', maxWait: '1s', sync: { policy: FAST }, downstream };
-    const sending = Date.now();
-    let first: PipelineState | undefined;
-    // Events every 200 ms never leave 2 s of quiet: only the maximum wait can start a batch.
-    while (Date.now() - sending < 4000) {
+    // A quiet period of an hour never passes here: only the maximum wait can start a batch.
+    const pipeline = { quietPeriod: '1h', maxWait: '1s', sync: { policy: FAST }, downstream };
+    let sent = 0;
+    let s: PipelineState;
+    do {
       await send(project, pipeline);
-      const s = await state(project);
-      first ??= s.recent.length > 0 ? s : undefined;
+      sent += 1;
       await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(first).toBeDefined();
-    const batch = first!.recent[0]!;
-    expect(Date.parse(batch.startedAt) - sending).toBeLessThan(2500);
+      s = await state(project);
+    } while (s.batchesDone === 0 && sent < 300);
+    expect(s.batchesDone).toBe(1);
+    const done = await eventually(() => state(project), (v: PipelineState) => v.recent.length === 1);
+    expect(done.recent[0]!.events).toBeGreaterThan(0);
+    expect(done.recent[0]!.events).toBeLessThanOrEqual(sent);
+  });
+
+  it('runs a batch when the project\'s counters moved without a webhook, and none when they did not', async () => {
+    const project = nextProject++;
+    const id = sim.addStorage({ type: 's3', project, script: [{ status: 'completed', queuedMs: 5, runMs: 5 }] });
+    sim.annotate(project, 1);
+    const pipeline = { quietPeriod: '100ms', reconcileEvery: '1s', sync: { policy: FAST }, downstream };
+    await send(project, pipeline);
+    let s = await eventually(() => state(project), (v: PipelineState) => v.recent.length === 1);
+    expect(s.recent[0]).toMatchObject({ events: 1, reconciled: false });
+
+    // Three annotations whose webhooks never came: the reconciliation sees the counters move.
+    sim.annotate(project, 3);
+    s = await eventually(() => state(project), (v: PipelineState) => v.recent.length === 2, 60_000);
+    expect(s.recent[1]).toMatchObject({ number: 2, events: 0, reconciled: true, syncOutcome: 'completed', downstreamSkipped: null });
+    expect(s.seen).toMatchObject({ annotations: 4, tasksWithAnnotations: 4 });
+    expect(sim.syncsStarted('s3', id)).toBe(2);
+    const input = await workflowInput<DownstreamInput>(t.client, s.recent[1]!.downstreamWorkflowId!);
+    expect(input.batch).toMatchObject({ number: 2, events: 0, reconciled: true });
+
+    // Unmoved counters start nothing: two more readings later, still two batches.
+    const readings = async () => {
+      const history = await t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).fetchHistory();
+      return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readProjectCounters').length;
+    };
+    const before = await readings();
+    await eventually(readings, (n) => n >= before + 2, 60_000);
+    expect((await state(project)).batchesDone).toBe(2);
+    expect(sim.syncsStarted('s3', id)).toBe(2);
   });
 
   it('starts nothing downstream after a failed sync, and says why', async () => {

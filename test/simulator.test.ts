@@ -344,7 +344,7 @@ describe('errors', () => {
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/api/projects/?page=1');
     expect((await call(sim, 'GET', '/api/projects/')).body).toEqual({ count: 1, next: null, previous: null, results: [{ id: 1, title: 'Project 1' }] });
-    expect((await call(sim, 'GET', '/api/projects/1/')).body).toEqual({ id: 1, title: 'Project 1' });
+    expect((await call(sim, 'GET', '/api/projects/1/')).body).toEqual({ id: 1, title: 'Project 1', total_annotations_number: 0, num_tasks_with_annotations: 0 });
     expect(sim.storage('gcs_sa', id)['status']).toBe('initialized');
   });
 });

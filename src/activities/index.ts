@@ -3,6 +3,7 @@ import { createAwaitSyncEnd } from './await-sync-end';
 import { awaitSyncWorkflow } from './await-sync-workflow';
 import { createCountTargetObjects } from './count-target-objects';
 import { createListExportStorages } from './list-export-storages';
+import { createReadProjectCounters } from './read-project-counters';
 import { createReadStorage } from './read-storage';
 import { createTriggerSync } from './trigger-sync';
 
@@ -15,9 +16,12 @@ export function createActivities(registry: LabelStudioClientRegistry) {
     listExportStorages: createListExportStorages(registry),
     awaitSyncWorkflow,
     countTargetObjects: createCountTargetObjects(registry),
+    readProjectCounters: createReadProjectCounters(registry),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export type * from './types';
 export type * from './fan-out-types';
+export type { ReadProjectCountersInput } from './read-project-counters';
+export type { ProjectCounters } from '../labelstudio/project-counters';

@@ -8,6 +8,7 @@ import { strictObject } from '../schema/strict-object';
 import { createAuthenticator, type Authenticator } from './auth';
 import { LabelStudioError, kindForStatus, type LabelStudioErrorKind } from './errors';
 import { parseExportStorage, type ExportStorage } from './export-storage';
+import { parseProjectCounters, type ProjectCounters } from './project-counters';
 import { parseRetryAfter } from './retry-after';
 import { isStorageType, STORAGE_TYPES, type StorageType } from './storage-types';
 
@@ -84,6 +85,14 @@ export class LabelStudioClient {
       // The per-type list omits `type` on some versions; the route says what it is.
       return type && typeof storage.type !== 'string' ? { ...storage, type } : storage;
     });
+  }
+
+  /** The project's annotation counters: what the pipeline's reconciliation compares between batches. */
+  async getProjectCounters(project: number): Promise<ProjectCounters> {
+    const what = `read project ${project}`;
+    const counters = parseProjectCounters(await this.call('GET', `api/projects/${checkedId(project)}/`, what));
+    if (typeof counters === 'string') throw this.error('bad_response', what, counters);
+    return counters;
   }
 
   async close(): Promise<void> {

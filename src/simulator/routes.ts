@@ -11,6 +11,7 @@ import {
   notFound,
   validationError,
 } from './errors';
+import { type ProjectCounterStore } from './project-counters';
 import { apiError, empty, html, json, type SimResponse } from './response';
 import { type StorageRecord, type StorageStore } from './storages';
 
@@ -43,6 +44,7 @@ export class Router {
     private readonly store: StorageStore,
     private readonly auth: Authenticator,
     edition: Edition,
+    private readonly counters: ProjectCounterStore,
   ) {
     const t = `(${typesOf(edition).join('|')})`;
     const storage = (call: Call) => store.lookup(call.params[0] as StorageType, Number(call.params[1]));
@@ -165,7 +167,7 @@ export class Router {
     const id = Number(call.params[0]);
     // ProjectAPI only looks inside the user's organization
     if (this.store.projectOrganization(id) !== 'own') throw notFound('Project');
-    return json(200, projectView(id));
+    return json(200, { ...projectView(id), ...this.counters.view(id) });
   }
 
   /** ?project= as ExportStorageListAPI.get_queryset reads it. */

@@ -7,6 +7,7 @@ import { SimClock } from './clock';
 import { ApiError } from './errors';
 import { FaultQueue, faultResponse, RandomFaults, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
 import { apiError, type SimResponse } from './response';
+import { ProjectCounterStore } from './project-counters';
 import { Router } from './routes';
 import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome } from './storages';
 
@@ -55,6 +56,7 @@ export class LabelStudioSimulator {
     private readonly router: Router,
     /** The time the simulator's jobs and timestamps follow; skip it ahead to reach a long sync's end sooner. */
     readonly clock: SimClock,
+    private readonly counters: ProjectCounterStore,
   ) {
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res));
@@ -77,7 +79,8 @@ export class LabelStudioSimulator {
         resolve();
       });
     });
-    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition), clock);
+    const counters = new ProjectCounterStore();
+    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition, counters), clock, counters);
   }
 
   get legacyToken(): string {
@@ -111,6 +114,11 @@ export class LabelStudioSimulator {
   /** How many syncs the server actually started for this storage (meta.attempts, unless a race rewrote it). */
   syncsStarted(type: StorageType, id: number): number {
     return this.record(type, id).syncsStarted;
+  }
+
+  /** Moves the project's annotation counters as `annotations` new annotations would (negative: deleted). */
+  annotate(project: number, annotations: number): void {
+    this.counters.annotate(project, annotations);
   }
 
   injectFault(fault: Fault): void {

@@ -2,7 +2,6 @@ import { mergeEvents, type AnnotationEvent, type AnnotationEvents } from '../wor
 
 interface Waiting {
   event: AnnotationEvent;
-  deadline: number;
   resolve(workflowId: string): void;
   reject(err: unknown): void;
 }
@@ -10,19 +9,20 @@ interface Waiting {
 /**
  * One delivery in flight per project; events arriving meanwhile travel together in the next one.
  * Temporal serializes signals to one workflow, so a burst sent one signal per event would queue up
- * past Label Studio's 1 s timeout; merged, a burst costs two or three signals. Each caller still
- * learns whether its own event was delivered, within its own deadline.
+ * past Label Studio's 1 s timeout; merged, a burst costs two or three signals. Each caller learns
+ * whether the delivery carrying its event was recorded. A delivery is never resent, so no event is
+ * counted twice; one whose caller stopped waiting still lands when Temporal takes it.
  */
 export class EventCoalescer {
   private readonly queues = new Map<number, Waiting[]>();
   private readonly busy = new Set<number>();
 
-  constructor(private readonly send: (events: AnnotationEvents, deadline: number) => Promise<string>) {}
+  constructor(private readonly send: (events: AnnotationEvents) => Promise<string>) {}
 
-  deliver(event: AnnotationEvent, deadline: number): Promise<string> {
+  deliver(event: AnnotationEvent): Promise<string> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(event.project) ?? [];
-      queue.push({ event, deadline, resolve, reject });
+      queue.push({ event, resolve, reject });
       this.queues.set(event.project, queue);
       if (!this.busy.has(event.project)) void this.drain(event.project);
     });
@@ -33,10 +33,8 @@ export class EventCoalescer {
     try {
       for (let batch = this.take(project); batch.length > 0; batch = this.take(project)) {
         const merged = batch.reduce<AnnotationEvents | null>((events, w) => mergeEvents(events, w.event), null)!;
-        // The earliest caller's deadline bounds the delivery it rides on.
-        const deadline = Math.min(...batch.map((w) => w.deadline));
         try {
-          const workflowId = await this.send(merged, deadline);
+          const workflowId = await this.send(merged);
           batch.forEach((w) => w.resolve(workflowId));
         } catch (err) {
           batch.forEach((w) => w.reject(err));

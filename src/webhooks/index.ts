@@ -1,3 +1,13 @@
-export { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH, type WebhookReceiver, type WebhookReceiverOptions, type WebhookResult } from './receiver';
+export { createWebhookReceiver, type WebhookReceiver } from './receiver';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_SECRET_HEADER,
+  MIN_SECRET_LENGTH,
+  receiverOptionsSchema,
+  resolveReceiverOptions,
+  type WebhookReceiverOptions,
+  type WebhookResult,
+} from './receiver-options';
 export { signalAnnotationPipeline, type PipelineStartOptions } from './signal-pipeline';
 export { parseAnnotationEvent } from './parse-event';

@@ -1,66 +1,40 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@temporalio/client';
-import { resolvePipelineInput } from '../workflows/pipeline-input';
 import { EventCoalescer } from './coalescer';
 import { parseAnnotationEvent } from './parse-event';
 import { readBody } from './read-body';
 import { WebhookRejection } from './rejection';
+import { resolveReceiverOptions, type WebhookReceiverOptions, type WebhookResult } from './receiver-options';
 import { secretMatches } from './secret';
-import { signalAnnotationPipeline, type PipelineStartOptions } from './signal-pipeline';
-
-export interface WebhookReceiverOptions extends PipelineStartOptions {
-  client: Client;
-  /** The shared secret Label Studio sends as a custom header (at least 16 characters). It stays in this process. */
-  secret: string;
-  /** Header carrying it; default x-webhook-secret. */
-  secretHeader?: string;
-  /** Larger bodies are refused with 413; default 4 MiB. */
-  maxBodyBytes?: number;
-  /** Time allowed for Temporal to take the event: Label Studio gives up after 1 s; default 800 ms. */
-  temporalTimeoutMs?: number;
-  /** Called once per request with what was answered, e.g. for a log line. */
-  onResult?: (result: WebhookResult) => void;
-}
-
-export interface WebhookResult {
-  status: number;
-  /** From the request's arrival to the answer: what Label Studio's 1 s timeout measures, less the network. */
-  elapsedMs: number;
-  reason?: string;
-  action?: string;
-  project?: number;
-  workflowId?: string;
-}
+import { signalAnnotationPipeline } from './signal-pipeline';
 
 export interface WebhookReceiver {
+  /** An https.Server (a subclass) when `tls` is set. */
   server: Server;
-  /** Resolves with the URL it listens on; port 0 picks a free one. */
+  /** Resolves with the URL it listens on (https:// with `tls`); port 0 picks a free one. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-export const MIN_SECRET_LENGTH = 16;
+const DELIVERY_DEADLINE_MS = 30_000;
 
 /**
- * An HTTP receiver for Label Studio's annotation webhooks: each accepted event is signalled to its
- * project's annotationPipeline (started if needed). Answers 202 once Temporal holds the event;
- * 401 without the secret, 400 for what it cannot use, 413 for oversized bodies (nothing is started
- * in those cases); 503 when Temporal does not confirm in time (the event may still arrive).
+ * An HTTP(S) receiver for Label Studio's annotation webhooks: each accepted event is signalled to its
+ * project's annotationPipeline (started if needed). Answers 202 once Temporal has recorded the event
+ * in the pipeline's history; 401 without the secret, 400 for what it cannot use, 413 for oversized
+ * bodies (nothing is started in those cases); 503 when Temporal does not confirm in time (the event
+ * may still arrive; the pipeline's reconciliation catches a lost one). GET /healthz answers 200.
  */
-export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
-  if (typeof options.secret !== 'string' || options.secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`the webhook secret must be at least ${MIN_SECRET_LENGTH} characters`);
-  }
-  // A bad pipeline configuration fails here, at startup, not in the first pipeline workflow.
-  resolvePipelineInput({ ...options.pipeline, connection: options.connection, project: 1 });
-  const header = (options.secretHeader ?? DEFAULT_SECRET_HEADER).toLowerCase();
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const timeoutMs = options.temporalTimeoutMs ?? 800;
-  const coalescer = new EventCoalescer((events, deadline) =>
-    options.client.withDeadline(deadline, () => signalAnnotationPipeline(options.client, events, options)),
+export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookReceiver {
+  const options = resolveReceiverOptions(given);
+  const header = options.secretHeader.toLowerCase();
+  const maxBody = options.maxBodyBytes;
+  const timeoutMs = options.temporalTimeoutMs;
+  // The answer waits timeoutMs; the delivery goes on longer, so an event answered 503 may still land
+  // (Label Studio never resends it, so landing late beats not landing; the reconciliation covers the rest).
+  const coalescer = new EventCoalescer((events) =>
+    options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => signalAnnotationPipeline(options.client, events, options)),
   );
 
   const handle = async (req: IncomingMessage): Promise<Omit<WebhookResult, 'elapsedMs'>> => {
@@ -70,11 +44,11 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     const body = await readBody(req, maxBody);
     const url = new URL(req.url ?? '/', 'http://receiver');
     const event = parseAnnotationEvent(body, url.searchParams.get('project'));
-    const workflowId = await withinDeadline(coalescer.deliver(event, Date.now() + timeoutMs), timeoutMs);
+    const workflowId = await withinDeadline(coalescer.deliver(event), timeoutMs);
     return { status: 202, action: event.action, project: event.project, workflowId };
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === '/healthz') return send(res, { status: 200 }, { ok: true });
     const arrived = performance.now();
     const elapsedMs = () => Math.round(performance.now() - arrived);
@@ -85,10 +59,18 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         respond(req, res, { status: rejection.status, reason: rejection.reason, elapsedMs: elapsedMs() }, options.onResult);
       },
     );
-  });
-  // Slow senders must not hold sockets: Label Studio itself sends everything at once.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
+  };
+  // Slow senders must not hold sockets: Label Studio itself sends everything at once. Node enforces
+  // these timeouts only when it checks its connections, every 30 s by default: check often enough
+  // that a timeout fires within a quarter of itself (at most 1 s) of being due.
+  const serverOptions: ServerOptions = {
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, Math.ceil(options.headersTimeoutMs / 4)),
+  };
+  const server: Server = options.tls ? createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, listener) : createServer(serverOptions, listener);
+  server.maxConnections = options.maxConnections;
+  const scheme = options.tls ? 'https' : 'http';
 
   return {
     server,
@@ -98,7 +80,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
-          resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+          resolve(`${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
         });
       }),
     close: () =>
@@ -109,10 +91,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   };
 }
 
-/**
- * The gRPC deadline does not bound everything (a connection still being set up may take longer),
- * so the answer has its own timer: Label Studio gets its 503 in time, even if the event lands later.
- */
+/** The answer has its own timer: Label Studio gets its 503 in time, even if the event lands later. */
 async function withinDeadline(delivery: Promise<string>, timeoutMs: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {

@@ -1,7 +1,9 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, defineQuery, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { ProjectCounters } from '../labelstudio/project-counters';
 import { annotationEventsSignal } from './annotation-events';
 import { addEvents, batchDueAt, type PendingBatch } from './pipeline-batch';
 import { resolvePipelineInput } from './pipeline-input';
+import { countersDiffer, readCounters, RECONCILE_PATCH, reconcileBatch } from './pipeline-reconcile';
 import { runBatch } from './pipeline-run-batch';
 import type { AnnotationPipelineInput, BatchRecord, PipelinePhase, PipelineState } from './pipeline-types';
 import { PROJECT_KEY } from './search-attributes';
@@ -15,6 +17,9 @@ const RECENT_BATCHES = 10;
  * exports for each batch, starts the downstream workflow with the report, then waits for the next.
  * Continues as new every `batchesPerRun` batches (or when Temporal suggests it) so its history stays
  * bounded over months; events that arrived meanwhile travel in the new run's input.
+ * Label Studio never resends a webhook, so after `reconcileEvery` without events the pipeline reads
+ * the project's annotation counters and runs a batch when they moved since its last batch read them:
+ * a lost webhook delays a batch instead of dropping it.
  */
 export async function annotationPipeline(input: AnnotationPipelineInput): Promise<never> {
   const cfg = resolvePipelineInput(input);
@@ -22,17 +27,28 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
   let pending: PendingBatch | null = input.carry?.pending ?? null;
   let batchesDone = input.carry?.batchesDone ?? 0;
   let recent: BatchRecord[] = input.carry?.recent ?? [];
+  let seen: ProjectCounters | null = input.carry?.seen ?? null;
+  // Decided once per run: histories recorded before the reconciliation replay without it.
+  const reconciles = patched(RECONCILE_PATCH) && cfg.reconcileMs > 0;
   let runBatches = 0;
   let phase: PipelinePhase = 'idle';
 
   setHandler(annotationEventsSignal, (received) => {
     pending = addEvents(pending, received, Date.now());
   });
-  setHandler(pipelineStateQuery, () => ({ phase, pending, batchesDone, runBatches, recent }));
+  setHandler(pipelineStateQuery, () => ({ phase, pending, batchesDone, runBatches, recent, seen }));
 
+  const woken = () => pending !== null || workflowInfo().continueAsNewSuggested;
   for (;;) {
     phase = 'idle';
-    await condition(() => pending !== null || workflowInfo().continueAsNewSuggested);
+    if (!reconciles) await condition(woken);
+    else if (!(await condition(woken, cfg.reconcileMs))) {
+      phase = 'reconciling';
+      const now = await readCounters(cfg);
+      if (now && seen && countersDiffer(seen, now)) pending ??= reconcileBatch(Date.now());
+      seen ??= now; // a run carrying no counters takes its first reading as the baseline
+      continue;
+    }
     if (pending === null) break; // idle and asked to start afresh
 
     phase = 'debouncing';
@@ -44,6 +60,8 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
     pending = null;
     batchesDone += 1;
     phase = 'syncing';
+    // Read before the sync: whatever moves the counters after this, the sync may miss, so the next reconciliation looks.
+    if (reconciles) seen = (await readCounters(cfg)) ?? seen;
     const record = await runBatch(cfg, batch, batchesDone, tracked);
     recent = [...recent, record].slice(-RECENT_BATCHES);
     runBatches += 1;
@@ -54,5 +72,5 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
   await condition(allHandlersFinished);
   // Read `pending` only now: every signal delivered up to this point is in it. One that arrives while
   // this task completes makes the server reject the continue-as-new and replay with it included.
-  return continueAsNew<typeof annotationPipeline>({ ...input, carry: { pending, batchesDone, recent } });
+  return continueAsNew<typeof annotationPipeline>({ ...input, carry: { pending, batchesDone, recent, seen } });
 }

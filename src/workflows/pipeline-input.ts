@@ -7,7 +7,7 @@ import type { PipelineCarry } from './pipeline-types';
 import { projectFilterShape } from './project-sync-input';
 import { connectionName } from './sync-policy';
 
-export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', batchesPerRun: 50 } as const;
+export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', reconcileEvery: '10m', batchesPerRun: 50 } as const;
 
 /** The workflow started after each batch's sync, e.g. a training job. */
 export const downstreamSchema = strictObject({
@@ -28,6 +28,13 @@ export const annotationPipelineInputSchema = strictObject({
   quietPeriod: duration('0ms', '1d').prefault(PIPELINE_DEFAULTS.quietPeriod),
   /** …or this long after its first event, however busy the project is; default 5m. */
   maxWait: duration('0ms', '7d').prefault(PIPELINE_DEFAULTS.maxWait),
+  /**
+   * Safety net for lost webhooks: when no event came for this long, read the project's annotation
+   * counters and run a batch if they moved since the last batch read them; default 10m, 0 turns it off.
+   */
+  reconcileEvery: duration('0ms', '7d')
+    .refine((ms) => ms === 0 || ms >= 1000, { error: 'must be at least 1s, or 0 to turn the reconciliation off' })
+    .prefault(PIPELINE_DEFAULTS.reconcileEvery),
   sync: pipelineSyncSchema.optional(),
   downstream: downstreamSchema.optional(),
   /** Continue as new after this many batches (earlier when Temporal suggests it); default 50. */
@@ -45,6 +52,8 @@ export interface ResolvedPipelineInput {
   project: number;
   quietMs: number;
   maxWaitMs: number;
+  /** 0: no reconciliation. */
+  reconcileMs: number;
   /** The sync settings as given: each batch's syncProjectExports resolves them. */
   sync: PipelineSync;
   downstream: z.output<typeof downstreamSchema> | null;
@@ -53,6 +62,6 @@ export interface ResolvedPipelineInput {
 
 /** Checks the input and fills defaults; throws a non-retryable InvalidInput naming the field. */
 export function resolvePipelineInput(input: AnnotationPipelineInput): ResolvedPipelineInput {
-  const { connection, project, quietPeriod, maxWait, downstream, batchesPerRun } = parseInput(annotationPipelineInputSchema, input);
-  return { connection, project, quietMs: quietPeriod, maxWaitMs: maxWait, sync: input.sync ?? {}, downstream: downstream ?? null, batchesPerRun };
+  const { connection, project, quietPeriod, maxWait, reconcileEvery, downstream, batchesPerRun } = parseInput(annotationPipelineInputSchema, input);
+  return { connection, project, quietMs: quietPeriod, maxWaitMs: maxWait, reconcileMs: reconcileEvery, sync: input.sync ?? {}, downstream: downstream ?? null, batchesPerRun };
 }

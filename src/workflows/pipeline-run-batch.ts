@@ -19,7 +19,8 @@ export async function runBatch(cfg: ResolvedPipelineInput, batch: PendingBatch, 
   const info = workflowInfo();
   const suffix = `${info.firstExecutionRunId.slice(0, 8)}-${number}`;
   const syncWorkflowId = `${info.workflowId}/sync/${suffix}`;
-  const base = { number, events: batch.events, annotations: batch.annotations, actions: batch.actions, syncWorkflowId, startedAt };
+  const reconciled = batch.reconciled === true;
+  const base = { number, events: batch.events, annotations: batch.annotations, actions: batch.actions, reconciled, syncWorkflowId, startedAt };
 
   let report: ProjectSyncReport;
   try {
@@ -49,6 +50,7 @@ export async function runBatch(cfg: ResolvedPipelineInput, batch: PendingBatch, 
       events: batch.events,
       annotations: batch.annotations,
       actions: batch.actions,
+      reconciled,
       firstEventAt: new Date(batch.firstAt).toISOString(),
       lastEventAt: new Date(batch.lastAt).toISOString(),
     },

@@ -1,3 +1,4 @@
+import type { ProjectCounters } from '../labelstudio/project-counters';
 import type { AnnotationAction } from './annotation-events';
 import type { PendingBatch } from './pipeline-batch';
 import type { ProjectSyncOutcome, ProjectSyncReport } from './project-sync-report';
@@ -10,6 +11,8 @@ export interface PipelineCarry {
   pending: PendingBatch | null;
   batchesDone: number;
   recent: BatchRecord[];
+  /** The project's counters as the last batch (or reconciliation) read them. */
+  seen?: ProjectCounters | null;
 }
 
 /** One batch: its events, its sync and what happened downstream. */
@@ -18,6 +21,8 @@ export interface BatchRecord {
   events: number;
   annotations: number;
   actions: Partial<Record<AnnotationAction, number>>;
+  /** Started by the reconciliation: the project's counters moved without a webhook. */
+  reconciled: boolean;
   syncWorkflowId: string;
   /** `error` when the fan-out itself failed (e.g. the storages could not be listed). */
   syncOutcome: ProjectSyncOutcome | 'error';
@@ -34,12 +39,12 @@ export interface DownstreamInput {
   connection: string;
   project: number;
   pipelineWorkflowId: string;
-  batch: { number: number; events: number; annotations: number; actions: Partial<Record<AnnotationAction, number>>; firstEventAt: string; lastEventAt: string };
+  batch: { number: number; events: number; annotations: number; actions: Partial<Record<AnnotationAction, number>>; reconciled: boolean; firstEventAt: string; lastEventAt: string };
   sync: ProjectSyncReport;
 }
 
-/** syncing covers the batch's sync and the start of its downstream workflow. */
-export type PipelinePhase = 'idle' | 'debouncing' | 'syncing';
+/** syncing covers the batch's sync and the start of its downstream workflow; reconciling, reading the counters while idle. */
+export type PipelinePhase = 'idle' | 'reconciling' | 'debouncing' | 'syncing';
 
 /** What the `pipelineState` query answers. */
 export interface PipelineState {
@@ -50,4 +55,6 @@ export interface PipelineState {
   runBatches: number;
   /** The last ten batches, newest last. */
   recent: BatchRecord[];
+  /** The project's counters as last read (null before the first read, or without reconciliation). */
+  seen: ProjectCounters | null;
 }

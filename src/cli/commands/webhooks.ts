@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { wholeNumber } from './whole-number';
 import { ConfigError } from '../../config/config-error';
 import { checkPipelineInput } from '../../client/check-input';
+import { invalidInput } from '../../schema/invalid-input';
 import type { PipelineSync } from '../../workflows/pipeline-types';
-import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH, type WebhookResult } from '../../webhooks';
+import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH, type WebhookResult } from '../../webhooks';
 import { openTemporalSession } from '../temporal-session';
 import { addPolicyOptions, policyFrom, type PolicyFlags } from './policy-options';
 import { addProjectFilterOptions, projectFilterFrom, type ProjectFilterFlags } from './project-filter-options';
@@ -15,6 +17,10 @@ interface ServeFlags extends PolicyFlags, ProjectFilterFlags {
   connection: string;
   secretHeader: string;
   maxBody: number;
+  maxConnections: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  reconcileEvery?: string;
   quietPeriod?: string;
   maxWait?: string;
   batchesPerRun?: string;
@@ -40,8 +46,12 @@ export function webhooksCommand(): Command {
     .option('-c, --connection <name>', 'Label Studio connection configured on the worker', 'default')
     .option('--secret-header <name>', 'header carrying the shared secret', DEFAULT_SECRET_HEADER)
     .option('--max-body <bytes>', 'refuse larger bodies with 413', wholeNumber(1, 2 ** 31), DEFAULT_MAX_BODY_BYTES)
+    .option('--max-connections <n>', 'close connections beyond this many', wholeNumber(1, 1_000_000), DEFAULT_MAX_CONNECTIONS)
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (needed whenever Label Studio reaches the receiver over a network: the secret header is sent in clear text otherwise)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--quiet-period <duration>', 'sync once no event came for this long (default 30s)')
     .option('--max-wait <duration>', '…or this long after the first event of a batch (default 5m)')
+    .option('--reconcile-every <duration>', 'compare the project\'s annotation counters with the last batch this often and sync when they differ, in case a webhook was lost (default 10m)')
     .option('--batches-per-run <n>', 'continue-as-new after this many batches (default 50)')
     .option('--downstream-workflow <type>', 'workflow type to start after each sync with the report, e.g. trainModel')
     .option('--downstream-task-queue <queue>', 'its task queue')
@@ -69,10 +79,12 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
   const pipeline = {
     quietPeriod: flags.quietPeriod,
     maxWait: flags.maxWait,
+    reconcileEvery: flags.reconcileEvery,
     batchesPerRun: flags.batchesPerRun === undefined ? undefined : Number(flags.batchesPerRun),
     sync,
     downstream,
   };
+  const tls = await readTls(flags);
   checkPipelineInput({ ...pipeline, connection: flags.connection, project: 1 }); // bad settings fail before a server is started or reached
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openTemporalSession({ worker: flags.worker, log });
@@ -82,6 +94,8 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
       secret,
       secretHeader: flags.secretHeader,
       maxBodyBytes: flags.maxBody,
+      maxConnections: flags.maxConnections,
+      tls,
       connection: flags.connection,
       taskQueue: session.taskQueue,
       pipeline,
@@ -99,6 +113,17 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
   } finally {
     await session.close();
   }
+}
+
+/** Both files or neither: a certificate without its key (or the reverse) is a mistake, not plain HTTP. */
+async function readTls(flags: ServeFlags): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (!flags.tlsCert && !flags.tlsKey) return undefined;
+  if (!flags.tlsCert || !flags.tlsKey) throw invalidInput(flags.tlsCert ? '--tls-cert' : '--tls-key', 'needs its pair (--tls-cert with --tls-key): give both to serve HTTPS, or neither');
+  const read = (flag: string, file: string) =>
+    readFile(file).catch((err: NodeJS.ErrnoException) => {
+      throw invalidInput(flag, `${JSON.stringify(file)} cannot be read (${err.code ?? err.message})`);
+    });
+  return { cert: await read('--tls-cert', flags.tlsCert), key: await read('--tls-key', flags.tlsKey) };
 }
 
 function describe(r: WebhookResult): string {

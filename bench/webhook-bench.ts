@@ -1,0 +1,204 @@
+// A burst of Label Studio webhooks against the receiver, on a real Temporal dev server with a worker:
+// 2,000 events over 50 projects in 10 s. Prints the answer codes, the answer latency (what Label Studio's
+// 1 s timeout measures), the signals Temporal recorded, and per project the events each pipeline counted
+// against the events sent, the batches started (and how many the reconciliation started), and whether
+// the project's last batch saw its final annotation count: a lost webhook must delay a batch, not drop it.
+// Asserts nothing.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { Agent, fetch } from 'undici';
+import { freeLoopbackPort } from '../src/local/child-process';
+import { startTemporalDevServer } from '../src/local/temporal-dev-server';
+import { LabelStudioSimulator } from '../src/simulator';
+import type { WebhookResult } from '../src/webhooks';
+import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import type { PipelineState } from '../src/workflows/pipeline-types';
+import { pipelineWorkflowId } from '../src/workflows/project-ids';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
+const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 50);
+const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 10_000);
+const FIRST_PROJECT = 1_000;
+
+async function main(): Promise<void> {
+  const server = await startTemporalDevServer({ ui: false });
+  const sim = await LabelStudioSimulator.start();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const projects = Array.from({ length: PROJECTS }, (_, i) => FIRST_PROJECT + i);
+  for (const project of projects) sim.addStorage({ type: 's3', project, script: [{ status: 'completed', queuedMs: 50, runMs: 200 }] });
+
+  // Deployed as in production: the worker and the receiver each in a process of their own.
+  const secret = randomBytes(24).toString('hex');
+  const port = await freeLoopbackPort();
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: server.namespace,
+    LABEL_STUDIO_TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+    LABEL_STUDIO_URL: sim.url,
+    LABEL_STUDIO_API_KEY: sim.legacyToken,
+    LABEL_STUDIO_WEBHOOK_SECRET: secret,
+  };
+  let workerReady!: () => void;
+  const workerRunning = new Promise<void>((resolve) => (workerReady = resolve));
+  const worker = spawnTs('src/worker.ts', [], env, () => undefined, (line) => line.startsWith('label-studio-temporal worker:') && workerReady());
+  const receiverLog: WebhookResult[] = [];
+  const receiver = spawnTs(
+    'src/cli/main.ts',
+    ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '5s'],
+    env,
+    (line) => {
+      if (line.startsWith('{')) receiverLog.push(JSON.parse(line) as WebhookResult);
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  // Label Studio opens a connection per webhook (requests.post without a session): so does the bench.
+  const dispatcher = new Agent({ pipelining: 0, keepAliveTimeout: 1, connections: null });
+
+  const sent = new Map<number, number>();
+  const latencies: number[] = [];
+  const codes = new Map<string, number>();
+  try {
+    await waitForHealth(url);
+    await workerRunning; // its workflow bundling must not compete with the burst for the CPU
+    console.log(`sending ${EVENTS} events over ${PROJECTS} projects in ${SPREAD_MS / 1000} s to ${url}…`);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: EVENTS }, async (_, i) => {
+        await sleep((i * SPREAD_MS) / EVENTS);
+        const project = projects[i % PROJECTS]!;
+        sent.set(project, (sent.get(project) ?? 0) + 1);
+        sim.annotate(project, 1); // the annotation exists whether or not its webhook gets through
+        const body = JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: project }, annotation: { id: i, result: [] }, task: { id: i } });
+        const t0 = performance.now();
+        // Label Studio's WEBHOOK_TIMEOUT: after 1 s it gives up, and never retries.
+        const code = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body, dispatcher, signal: AbortSignal.timeout(1_000) }).then(
+          async (res) => (await res.arrayBuffer(), String(res.status)),
+          (err: Error) => (err.name === 'TimeoutError' ? 'no answer within 1 s' : `error ${err.message}`),
+        );
+        latencies.push(performance.now() - t0);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }),
+    );
+    const sendingMs = performance.now() - started;
+
+    // Every pipeline has counted once its pending plus its batches hold every event it got.
+    const counted = new Map<number, PipelineState>();
+    const deadline = Date.now() + 300_000;
+    while (Date.now() < deadline) {
+      for (const project of projects) {
+        const state = await client.workflow.getHandle(pipelineWorkflowId('default', project)).query(pipelineStateQuery).catch(() => undefined);
+        if (state) counted.set(project, state);
+      }
+      // Settled: idle, and the last batch read the project's final counters (the reconciliation's job when events were lost).
+      const settled = projects.every((p) => counted.get(p)?.phase === 'idle' && counted.get(p)?.pending === null && counted.get(p)?.seen?.annotations === sent.get(p));
+      if (settled) break;
+      await sleep(1_000);
+    }
+    let signals = 0;
+    for (const project of projects) {
+      const history = await client.workflow.getHandle(pipelineWorkflowId('default', project)).fetchHistory().catch(() => undefined);
+      signals += history?.events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
+    }
+
+    console.log('\nanswers (Label Studio waits 1 s)');
+    console.table(Object.fromEntries([...codes].sort().map(([code, n]) => [code, { answers: n }])));
+    const received = receiverLog.map((r) => r.elapsedMs);
+    console.log('answer latency (ms): as the sender saw it; from arrival to answer as the receiver measured it');
+    console.table({ sender: percentiles(latencies), receiver: percentiles(received) });
+    const rows = projects.map((p) => ({
+      project: p,
+      sent: sent.get(p) ?? 0,
+      counted: eventsOf(counted.get(p)),
+      batches: counted.get(p)?.batchesDone ?? 0,
+      reconciled: counted.get(p)?.recent.filter((b) => b.reconciled).length ?? 0,
+      covered: counted.get(p)?.seen?.annotations === sent.get(p),
+    }));
+    const exact = rows.filter((r) => r.counted === r.sent).length;
+    console.log('events counted per project against events sent');
+    console.table({
+      projects: {
+        projects: rows.length,
+        'counted = sent': exact,
+        'counted ≠ sent': rows.length - exact,
+        'events sent': sum(rows.map((r) => r.sent)),
+        'events counted': sum(rows.map((r) => r.counted)),
+        'batches started': sum(rows.map((r) => r.batches)),
+        'of them by reconciliation': sum(rows.map((r) => r.reconciled)),
+        'last batch saw every annotation': rows.filter((r) => r.covered).length,
+      },
+    });
+    const off = rows.filter((r) => r.counted !== r.sent || !r.covered);
+    if (off.length > 0) console.table(off.slice(0, 10));
+    console.table({
+      burst: {
+        'sending took (s)': Number((sendingMs / 1000).toFixed(1)),
+        'signals recorded by Temporal': signals,
+        'events per signal': Number((EVENTS / Math.max(1, signals)).toFixed(1)),
+      },
+    });
+  } finally {
+    await dispatcher.close();
+    await Promise.all([receiver.stop(), worker.stop()]);
+    for (const project of projects) await client.workflow.getHandle(pipelineWorkflowId('default', project)).terminate('bench over').catch(() => undefined);
+    await connection.close();
+    await sim.close();
+    await server.stop();
+  }
+}
+
+interface Child {
+  stop(): Promise<void>;
+}
+
+/** A TypeScript entry point of this package in a process of its own; stderr lines go to `onLine`. */
+function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, onJson: (line: string) => void, onText: (line: string) => void = () => undefined): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', entry), ...args], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (line.startsWith('{')) return onJson(line);
+    onText(line);
+    if (!/^\s|\[INFO\]|^}/.test(line)) process.stderr.write(`[${entry}] ${line}\n`);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`the receiver did not answer /healthz at ${url} within 10 min`);
+}
+
+function percentiles(values: number[]): Record<string, number> {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN);
+  return { answers: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: Math.round(sorted.at(-1) ?? NaN) };
+}
+
+function eventsOf(state: PipelineState | undefined): number {
+  if (!state) return 0;
+  return (state.pending?.events ?? 0) + state.recent.reduce((n, b) => n + b.events, 0);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
