@@ -1,4 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
+import { exitCodeForError } from './cli/exit-codes';
+import { checkNamespace } from './cli/temporal-checks';
 import { ConfigError } from './config/config-error';
 import { loadLabelStudioConnections } from './config/label-studio-connections';
 import { taskQueueFromEnv } from './config/task-queue';
@@ -15,6 +17,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const { connectionOptions, namespace = 'default' } = loadTemporalConnectConfig(env);
   const connection = await NativeConnection.connect(connectionOptions);
   try {
+    await checkNamespace(connection.workflowService, namespace, connectionOptions.address ?? 'localhost:7233');
     const { run } = await createSyncWorker({ connection, namespace, taskQueue, labelStudio });
     const running = run(); // registers the signal handlers before its first await
     console.error(
@@ -31,7 +34,7 @@ if (require.main === module) {
     () => process.exit(0),
     (err: unknown) => {
       console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : err);
-      process.exit(err instanceof ConfigError ? 78 : 1);
+      process.exit(exitCodeForError(err)); // the CLI's table: 5 configuration, 4 Temporal unreachable, else 1
     },
   );
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { awaitProjectSyncReport, ProjectSyncError, startProjectSync } from '../../client/project-sync-client';
 import { SyncWorkflowError } from '../../client/sync-failure';
 import { resolveProjectSyncInput, type FailOn, type SyncProjectExportsInput } from '../../workflows/project-sync-input';
+import { cancelOnSignal } from '../cancel-on-signal';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { formatProjectReport } from '../format-project-report';
 import { exitCodeForProjectReport } from '../project-exit-code';
@@ -41,7 +42,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
   const input: SyncProjectExportsInput = { connection: o.connection, project: Number(project), failOn: o.failOn, policy: policyFrom(o), ...projectFilterFrom(o) };
   resolveProjectSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  const session = await openTemporalSession({ worker: o.worker, log: err });
+  const session = await openTemporalSession({ worker: o.worker, log: err, requireWorker: !o.detach });
   try {
     const handle = await startProjectSync(session.client, input, { taskQueue: session.taskQueue, searchAttributes: o.searchAttributes });
     err(`started workflow ${handle.workflowId}`);
@@ -49,6 +50,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
       process.stdout.write(o.json ? `${JSON.stringify({ workflowId: handle.workflowId })}\n` : `${handle.workflowId}\n`);
       return ExitCode.Ok;
     }
+    const release = cancelOnSignal({ workflowId: handle.workflowId, cancel: () => handle.cancel(), json: Boolean(o.json), log: err });
     const stop = followProjectProgress(handle, err);
     try {
       const report = await awaitProjectSyncReport(handle);
@@ -62,6 +64,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
       return e.failureType === 'Cancelled' ? ExitCode.Cancelled : exitCodeForProjectReport(e.report);
     } finally {
       stop();
+      release();
     }
   } finally {
     await session.close();
