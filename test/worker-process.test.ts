@@ -38,19 +38,6 @@ function stopWith(signal: NodeJS.Signals): Promise<{ code: number | null; stderr
 }
 
 describe('the worker process', () => {
-  it('exits 5 on a configuration error, as the CLI does, naming the variable', async () => {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src', 'worker.ts')], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TEMPORAL_ADDRESS: inject('temporalAddress'), LABEL_STUDIO_URL: 'http://127.0.0.1:9' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    expect(code).toBe(5);
-    expect(stderr).toContain('LABEL_STUDIO_API_KEY');
-  });
-
   it.each(['SIGTERM', 'SIGINT'] as const)('shuts down cleanly on %s', async (signal) => {
     const { code, stderr } = await stopWith(signal);
     expect(stderr).toContain('label-studio-temporal worker: task queue');
