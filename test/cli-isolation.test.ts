@@ -101,6 +101,12 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
       }
     });
 
+    it('an invalid cancellation grace period: exit 5 before anything starts', async () => {
+      const run = await sync(1, { LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: '5s' });
+      expect(run.code, run.stderr).toBe(5);
+      expect(run.stderr).toContain('LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: "5s" is not a positive whole number');
+    });
+
     it('the worker command exits 5 on a Label Studio configuration error, as every command does', async () => {
       const run = await runCli(['worker'], { ...env, [`${prefix}API_KEY`]: '' });
       expect(run.code, run.stderr).toBe(5);

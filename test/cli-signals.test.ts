@@ -23,6 +23,7 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
       [`${prefix}URL`]: sim.url,
       [`${prefix}API_KEY`]: sim.legacyToken,
       LABEL_STUDIO_TEMPORAL_TASK_QUEUE: t.taskQueue,
+      LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: '120000', // a busy machine may take longer than the default 5 s
     };
   });
   afterAll(async () => {
@@ -70,12 +71,13 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
 
   describe('when no worker runs the cancellation', () => {
     /** `--worker never` on a queue whose only worker stops once the sync runs: the cancellation stays unprocessed. */
-    async function waitingWithoutWorker(json: string[] = []) {
+    async function waitingWithoutWorker(json: string[] = [], grace = '120000') {
       const lonely = await startWorkerFor(sim);
       const id = endlessStorage();
       const cli = spawnCli(['sync', 's3', String(id), '-c', TEST_CONNECTION, ...fast, '--worker', 'never', ...json], {
         ...env,
         LABEL_STUDIO_TEMPORAL_TASK_QUEUE: lonely.taskQueue,
+        LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: grace,
       });
       await cli.stderrShows('waiting for the sync to end');
       await lonely.close();
@@ -99,12 +101,12 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
     });
 
     it('without a report in the grace period it says so and exits 6', async () => {
-      const { cli, workflowId } = await waitingWithoutWorker(['--json']);
+      const { cli, workflowId } = await waitingWithoutWorker(['--json'], '1000');
       cli.kill('SIGTERM');
       const run = await cli.done;
       expect(run.code, run.stderr).toBe(6);
       expect(JSON.parse(run.stdout)).toMatchObject({ failureType: 'Cancelled', workflowId, report: null });
-      expect(run.stderr).toContain(`${workflowId} was asked to cancel but did not report within 5s`);
+      expect(run.stderr).toContain(`${workflowId} was asked to cancel but did not report within 1s`);
       await cleanUp(workflowId);
     });
   });

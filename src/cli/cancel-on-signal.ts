@@ -1,8 +1,5 @@
 import { ExitCode } from './exit-codes';
 
-/** How long a cancelled workflow gets to report its cancellation before the CLI exits without it. */
-export const CANCEL_GRACE_MS = 5_000;
-
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 
@@ -13,7 +10,8 @@ export interface CancelOnSignalOptions {
   /** --json: say on stdout, as JSON, that no report came. */
   json: boolean;
   log: (line: string) => void;
-  graceMs?: number;
+  /** How long the cancelled workflow gets to report before the CLI exits without its report (see cancel-grace). */
+  graceMs: number;
 }
 
 /**
@@ -24,7 +22,7 @@ export interface CancelOnSignalOptions {
  * default handling again, unless one already arrived (then the bounded exit stays armed).
  */
 export function cancelOnSignal(options: CancelOnSignalOptions): () => void {
-  const graceMs = options.graceMs ?? CANCEL_GRACE_MS;
+  const { graceMs } = options;
   let received: HandledSignal | undefined;
   let released = false;
   const onSignal = (signal: HandledSignal) => {

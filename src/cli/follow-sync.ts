@@ -9,9 +9,9 @@ import { followProgress } from './progress';
  * Shows progress until the sync workflow ends, then prints its report (also that of a failed or
  * cancelled sync, which is thrown on). A signal cancels the workflow this run started (see cancelOnSignal).
  */
-export async function followSyncToTheEnd(started: StartedSync, json: boolean, log: (line: string) => void): Promise<ExitCodeValue> {
+export async function followSyncToTheEnd(started: StartedSync, json: boolean, graceMs: number, log: (line: string) => void): Promise<ExitCodeValue> {
   const cancel = started.joined ? undefined : () => started.handle.cancel();
-  const release = cancelOnSignal({ workflowId: started.workflowId, cancel, json, log });
+  const release = cancelOnSignal({ workflowId: started.workflowId, cancel, json, log, graceMs });
   const stop = followProgress(started.handle, log);
   try {
     const report = await awaitSyncReport(started.handle);

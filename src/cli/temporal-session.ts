@@ -6,6 +6,7 @@ import { taskQueueFromEnv } from '../config/task-queue';
 import { loadTemporalConnectConfig } from '../config/temporal-connection';
 import { startTemporalDevServer } from '../local/temporal-dev-server';
 import { createSyncWorker } from '../worker/create-worker';
+import { cancelGraceFromEnv } from './cancel-grace';
 import { installCliRuntime } from './cli-runtime';
 import { assertWorkerPolls, checkNamespace } from './temporal-checks';
 import { TemporalUnreachableError } from './temporal-unreachable';
@@ -17,6 +18,8 @@ export interface TemporalSession {
   taskQueue: string;
   /** Whether a worker runs in this process. */
   ownWorker: boolean;
+  /** After a signal, how long to wait for the cancelled workflow's report. */
+  cancelGraceMs: number;
   /** Set when this process started its own dev server. */
   uiUrl?: string;
   embedded: boolean;
@@ -33,8 +36,8 @@ export interface SessionOptions {
   requireWorker?: boolean;
 }
 
-/** How long the CLI waits for the Temporal server to answer before exiting 4. */
-const CONNECT_TIMEOUT = '5s';
+/** How long the CLI waits for the Temporal server to answer before exiting 4 (the SDK's default; less gave false alarms on a loaded machine). */
+const CONNECT_TIMEOUT = '10s';
 
 /**
  * Connects to the Temporal server named by TEMPORAL_ADDRESS (or a profile), or, with none set,
@@ -50,6 +53,7 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
   const hasLabelStudio = Boolean(env.LABEL_STUDIO_URL || env.LABEL_STUDIO_CONNECTIONS);
   const ownWorker = options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio));
   const labelStudio = ownWorker ? loadLabelStudioConnections(env) : undefined; // a configuration error before any server
+  const cancelGraceMs = cancelGraceFromEnv(env);
   const taskQueue = ownWorker ? `${taskQueueFromEnv(env)}-cli-${randomUUID()}` : taskQueueFromEnv(env);
   try {
     let address: string;
@@ -90,7 +94,7 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
     } else if (options.requireWorker) {
       await assertWorkerPolls(client, namespace, taskQueue);
     }
-    return { client, namespace, taskQueue, ownWorker, uiUrl, embedded, close };
+    return { client, namespace, taskQueue, ownWorker, cancelGraceMs, uiUrl, embedded, close };
   } catch (err) {
     await close();
     throw err;

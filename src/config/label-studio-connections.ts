@@ -69,7 +69,8 @@ function baseUrl(env: Env, variable: string): string {
   return value;
 }
 
-function positiveInt(env: Env, variable: string, fallback: number): number {
+/** A positive whole number of milliseconds from the environment, or the fallback when unset. */
+export function positiveInt(env: Env, variable: string, fallback: number): number {
   const raw = env[variable]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);

@@ -66,7 +66,7 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     log(`${started.joined ? 'joined the running' : 'started'} workflow ${started.workflowId}`);
     await checkJoinedSync(session, started, log);
     if (session.uiUrl) log(`follow it in the Temporal Web UI: ${session.uiUrl}/namespaces/default/workflows/${encodeURIComponent(started.workflowId)}`);
-    const code = await followSyncToTheEnd(started, options.json === true, log);
+    const code = await followSyncToTheEnd(started, options.json === true, session.cancelGraceMs, log);
     if (demo) {
       log(await describeFolder(demo.folder));
       log('to sync your own storage: LABEL_STUDIO_URL=<url> LABEL_STUDIO_API_KEY=<key> npm run demo -- <type> <id>');

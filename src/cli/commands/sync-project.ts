@@ -50,7 +50,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
       process.stdout.write(o.json ? `${JSON.stringify({ workflowId: handle.workflowId })}\n` : `${handle.workflowId}\n`);
       return ExitCode.Ok;
     }
-    const release = cancelOnSignal({ workflowId: handle.workflowId, cancel: () => handle.cancel(), json: Boolean(o.json), log: err });
+    const release = cancelOnSignal({ workflowId: handle.workflowId, cancel: () => handle.cancel(), json: Boolean(o.json), log: err, graceMs: session.cancelGraceMs });
     const stop = followProjectProgress(handle, err);
     try {
       const report = await awaitProjectSyncReport(handle);

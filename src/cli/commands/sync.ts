@@ -55,7 +55,7 @@ async function runSync(type: string, id: number, options: SyncOptions): Promise<
       return ExitCode.Ok;
     }
     await checkJoinedSync(session, started, err);
-    return await followSyncToTheEnd(started, Boolean(options.json), err);
+    return await followSyncToTheEnd(started, Boolean(options.json), session.cancelGraceMs, err);
   } finally {
     await session.close();
   }
