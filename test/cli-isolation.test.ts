@@ -2,13 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStorageSync } from '../src/client/sync-client';
+import { connectionEnvPrefix } from '../src/config/label-studio-connections';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { rejectionOf } from './helpers/rejection';
 import { runCli } from './helpers/run-cli';
-import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
+import { cliEnvFor, startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 // Which worker runs a CLI sync, and how fast the CLI gives up when none can or Temporal is misconfigured.
@@ -17,18 +18,11 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
   let t: TestTemporal;
   let env: Record<string, string>;
   const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms', '--max-attempts', '1'];
-  const prefix = `LABEL_STUDIO_${TEST_CONNECTION.toUpperCase().replace(/-/g, '_')}_`;
 
   beforeAll(async () => {
     sim = await startSimulator();
     t = await startWorkerFor(sim);
-    env = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      LABEL_STUDIO_CONNECTIONS: TEST_CONNECTION,
-      [`${prefix}URL`]: sim.url,
-      [`${prefix}API_KEY`]: sim.legacyToken,
-    };
+    env = cliEnvFor(sim, t.taskQueue);
   });
   afterAll(async () => {
     await t?.close();
@@ -108,9 +102,9 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
     });
 
     it('the worker command exits 5 on a Label Studio configuration error, as every command does', async () => {
-      const run = await runCli(['worker'], { ...env, [`${prefix}API_KEY`]: '' });
+      const run = await runCli(['worker'], { ...env, [`${connectionEnvPrefix(TEST_CONNECTION)}API_KEY`]: '' });
       expect(run.code, run.stderr).toBe(5);
-      expect(run.stderr).toContain(`${prefix}API_KEY`);
+      expect(run.stderr).toContain(`${connectionEnvPrefix(TEST_CONNECTION)}API_KEY`);
     });
   });
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { spawnCli } from './helpers/run-cli';
-import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
+import { cliEnvFor, startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 // A CI step, `timeout` or a Kubernetes Job stops the CLI with SIGTERM, a person with Ctrl-C (SIGINT).
@@ -11,18 +11,12 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
   let t: TestTemporal;
   let env: Record<string, string>;
   const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms'];
-  const prefix = `LABEL_STUDIO_${TEST_CONNECTION.toUpperCase().replace(/-/g, '_')}_`;
 
   beforeAll(async () => {
     sim = await startSimulator();
     t = await startWorkerFor(sim); // for the --worker never runs, on the queue the CLI is configured with
     env = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      LABEL_STUDIO_CONNECTIONS: TEST_CONNECTION,
-      [`${prefix}URL`]: sim.url,
-      [`${prefix}API_KEY`]: sim.legacyToken,
-      LABEL_STUDIO_TEMPORAL_TASK_QUEUE: t.taskQueue,
+      ...cliEnvFor(sim, t.taskQueue),
       LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: '120000', // a busy machine may take longer than the default 5 s
     };
   });
