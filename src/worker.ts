@@ -1,4 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
+import { exitCodeForError } from './cli/exit-codes';
+import { checkNamespace } from './cli/temporal-checks';
+import { TemporalUnreachableError } from './cli/temporal-unreachable';
 import { ConfigError } from './config/config-error';
 import { loadLabelStudioConnections } from './config/label-studio-connections';
 import { taskQueueFromEnv } from './config/task-queue';
@@ -13,8 +16,12 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const labelStudio = loadLabelStudioConnections(env);
   const taskQueue = taskQueueFromEnv(env);
   const { connectionOptions, namespace = 'default' } = loadTemporalConnectConfig(env);
-  const connection = await NativeConnection.connect(connectionOptions);
+  const address = connectionOptions.address ?? 'localhost:7233';
+  const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
+    throw new TemporalUnreachableError(address, err);
+  });
   try {
+    await checkNamespace(connection.workflowService, namespace, address);
     const { run } = await createSyncWorker({ connection, namespace, taskQueue, labelStudio });
     const running = run(); // registers the signal handlers before its first await
     console.error(
@@ -31,7 +38,7 @@ if (require.main === module) {
     () => process.exit(0),
     (err: unknown) => {
       console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : err);
-      process.exit(err instanceof ConfigError ? 78 : 1);
+      process.exit(exitCodeForError(err)); // the CLI's table: 5 configuration, 4 Temporal unreachable, else 1
     },
   );
 }

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { runCli, type CliRun } from './helpers/run-cli';
 import { rememberSecret } from './helpers/secrets';
-import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
+import { cliEnvFor, startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 import { eventually } from './helpers/workflow-input';
 
@@ -17,21 +17,13 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
   let t: TestTemporal;
   let env: Record<string, string>;
   const fast = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms', '--max-attempts', '1'];
-  const prefix = `LABEL_STUDIO_${TEST_CONNECTION.toUpperCase().replace(/-/g, '_')}_`;
   let nextProject = 900;
 
   beforeAll(async () => {
     sim = await startSimulator();
     // Schedules' runs need a worker on the CLI's task queue; the CLI's own commands bring theirs.
     t = await startWorkerFor(sim);
-    env = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      LABEL_STUDIO_CONNECTIONS: TEST_CONNECTION,
-      [`${prefix}URL`]: sim.url,
-      [`${prefix}API_KEY`]: sim.legacyToken,
-      LABEL_STUDIO_TEMPORAL_TASK_QUEUE: t.taskQueue,
-    };
+    env = cliEnvFor(sim, t.taskQueue);
   });
   afterAll(async () => {
     await t?.close();

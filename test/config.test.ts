@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config-error';
 import { loadLabelStudioConnections } from '../src/config/label-studio-connections';
+import { loadTemporalConnectConfig } from '../src/config/temporal-connection';
 
 const ROOT = join(__dirname, '..');
 
@@ -43,11 +44,22 @@ describe('Label Studio connections from the environment', () => {
   });
 });
 
+describe('the Temporal address', () => {
+  it.each(['localhost', 'localhost:7233', 'temporal.example.com:7233', '10.0.0.7:7233', '[::1]:7233'])('accepts %s', (address) => {
+    expect(loadTemporalConnectConfig({ TEMPORAL_ADDRESS: address }).connectionOptions.address).toBe(address);
+  });
+
+  it.each(['http://localhost:7233', 'localhost:7233/ns', 'local host:7233', 'localhost:', 'localhost:0', 'localhost:65536', ':7233'])('refuses %s, naming TEMPORAL_ADDRESS', (address) => {
+    expect(() => loadTemporalConnectConfig({ TEMPORAL_ADDRESS: address })).toThrow(ConfigError);
+    expect(() => loadTemporalConnectConfig({ TEMPORAL_ADDRESS: address })).toThrow(/^TEMPORAL_ADDRESS: .* is not a host:port address/);
+  });
+});
+
 describe('the worker process', () => {
-  it('exits non-zero with one line naming the missing variable', () => {
+  it('exits 5 (configuration, as every command) with one line naming the missing variable', () => {
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
     const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'worker.ts')], { env, encoding: 'utf8', timeout: 60_000 });
-    expect(run.status).toBe(78);
+    expect(run.status).toBe(5);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^configuration error: LABEL_STUDIO_URL: not set\. Set it to the Label Studio base URL/);

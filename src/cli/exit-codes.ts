@@ -3,8 +3,10 @@ import { SyncWorkflowError } from '../client/sync-failure';
 import { ConfigError } from '../config/config-error';
 import { FailureType } from '../failure-types';
 import type { SyncOutcome } from '../workflows/sync-report';
+import { NoWorkerError } from './no-worker';
+import { TemporalUnreachableError } from './temporal-unreachable';
 
-/** Exit codes scripts can rely on. */
+/** Exit codes scripts can rely on, the same for every command (README: Exit codes). */
 export const ExitCode = {
   Ok: 0,
   SyncFailed: 1,
@@ -28,6 +30,7 @@ const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${F
 
 export function exitCodeForError(err: unknown): ExitCodeValue {
   if (err instanceof ConfigError) return ExitCode.Config;
+  if (err instanceof TemporalUnreachableError || err instanceof NoWorkerError) return ExitCode.Unreachable;
   const type = err instanceof SyncWorkflowError ? err.failureType : err instanceof ApplicationFailure ? err.type : undefined;
   if (type === FailureType.InvalidInput) return ExitCode.BadInput;
   if (type === FailureType.UnknownConnection) return ExitCode.Config;

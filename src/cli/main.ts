@@ -8,10 +8,12 @@ import { syncProjectCommand } from './commands/sync-project';
 import { webhooksCommand } from './commands/webhooks';
 import { workerCommand } from './commands/worker';
 import { ExitCode, exitCodeForError } from './exit-codes';
+import { packageVersion } from './package-version';
 
 function cliProgram(): Command {
   const program = new Command('label-studio-temporal')
     .description('Durable Label Studio export-storage syncs on Temporal')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(syncCommand());

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadLabelStudioConnections } from '../config/label-studio-connections';
@@ -5,10 +6,20 @@ import { taskQueueFromEnv } from '../config/task-queue';
 import { loadTemporalConnectConfig } from '../config/temporal-connection';
 import { startTemporalDevServer } from '../local/temporal-dev-server';
 import { createSyncWorker } from '../worker/create-worker';
+import { cancelGraceFromEnv } from './cancel-grace';
+import { installCliRuntime } from './cli-runtime';
+import { assertWorkerPolls, checkNamespace } from './temporal-checks';
+import { TemporalUnreachableError } from './temporal-unreachable';
 
 export interface TemporalSession {
   client: Client;
+  namespace: string;
+  /** With a worker in this process, a queue of this run's own (no other worker can take its workflows); else the configured one. */
   taskQueue: string;
+  /** Whether a worker runs in this process. */
+  ownWorker: boolean;
+  /** After a signal, how long to wait for the cancelled workflow's report. */
+  cancelGraceMs: number;
   /** Set when this process started its own dev server. */
   uiUrl?: string;
   embedded: boolean;
@@ -21,7 +32,12 @@ export interface SessionOptions {
   /** Where an embedded dev server keeps its state (in memory when absent). */
   dbFilename?: string;
   log?: (line: string) => void;
+  /** Without a worker here, fail fast (NoWorkerError) unless some worker polls the task queue. */
+  requireWorker?: boolean;
 }
+
+/** How long the CLI waits for the Temporal server to answer before exiting 4 (the SDK's default; less gave false alarms on a loaded machine). */
+const CONNECT_TIMEOUT = '10s';
 
 /**
  * Connects to the Temporal server named by TEMPORAL_ADDRESS (or a profile), or, with none set,
@@ -29,12 +45,16 @@ export interface SessionOptions {
  */
 export async function openTemporalSession(options: SessionOptions, env: NodeJS.ProcessEnv = process.env): Promise<TemporalSession> {
   const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
-  const taskQueue = taskQueueFromEnv(env);
   const embedded = !env.TEMPORAL_ADDRESS && !env.TEMPORAL_PROFILE;
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
+  const hasLabelStudio = Boolean(env.LABEL_STUDIO_URL || env.LABEL_STUDIO_CONNECTIONS);
+  const ownWorker = options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio));
+  const labelStudio = ownWorker ? loadLabelStudioConnections(env) : undefined; // a configuration error before any server
+  const cancelGraceMs = cancelGraceFromEnv(env);
+  const taskQueue = ownWorker ? `${taskQueueFromEnv(env)}-cli-${randomUUID()}` : taskQueueFromEnv(env);
   try {
     let address: string;
     let namespace: string;
@@ -54,13 +74,15 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
       address = config.connectionOptions.address ?? 'localhost:7233';
       namespace = config.namespace ?? 'default';
     }
-    const connection = await Connection.connect({ ...connectionOptions, address });
+    const connection = await Connection.connect({ ...connectionOptions, address, connectTimeout: CONNECT_TIMEOUT }).catch((err: unknown) => {
+      throw new TemporalUnreachableError(address, err);
+    });
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace });
+    await checkNamespace(client.workflowService, namespace, address);
 
-    const hasLabelStudio = Boolean(env.LABEL_STUDIO_URL || env.LABEL_STUDIO_CONNECTIONS);
-    if (options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio))) {
-      const labelStudio = loadLabelStudioConnections(env);
+    if (labelStudio) {
+      installCliRuntime();
       const native = await NativeConnection.connect({ ...(connectionOptions as object), address });
       closers.push(() => native.close());
       const { worker, run } = await createSyncWorker({ connection: native, namespace, taskQueue, labelStudio });
@@ -69,8 +91,10 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
         worker.shutdown();
         await running;
       });
+    } else if (options.requireWorker) {
+      await assertWorkerPolls(client, namespace, taskQueue);
     }
-    return { client, taskQueue, uiUrl, embedded, close };
+    return { client, namespace, taskQueue, ownWorker, cancelGraceMs, uiUrl, embedded, close };
   } catch (err) {
     await close();
     throw err;

@@ -91,3 +91,8 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
   }
   return connections;
 }
+
+/** Milliseconds from one environment variable (unset: the fallback); a bad value is a ConfigError naming it. */
+export function envMilliseconds(env: Env, variable: string, fallback: number, max: number): number {
+  return parseEnv(z.object({ [variable]: envMs(fallback, max) }), env, [])[variable] as number;
+}

@@ -6,11 +6,26 @@ import { ConfigError } from './config-error';
  * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the config file).
  */
 export function loadTemporalConnectConfig(env: NodeJS.ProcessEnv = process.env): ClientConnectConfig {
+  let config: ClientConnectConfig;
   try {
     const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
-    const config = loadClientConnectConfig({ overrideEnvVars });
-    return { ...config, namespace: config.namespace ?? 'default' };
+    config = loadClientConnectConfig({ overrideEnvVars });
   } catch (err) {
     throw new ConfigError('TEMPORAL_CONFIG_FILE / TEMPORAL_*', `cannot load the Temporal connection settings (${(err as Error).message})`, 'Fix the named setting or unset it');
+  }
+  const address = config.connectionOptions.address;
+  if (address !== undefined) checkAddress(address);
+  return { ...config, namespace: config.namespace ?? 'default' };
+}
+
+// host or host:port, host a DNS name, an IPv4 address or a bracketed IPv6 address: what the SDK accepts.
+const ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/** A malformed address is a configuration error (exit 5), not a server that cannot be reached (exit 4). */
+function checkAddress(address: string): void {
+  const match = ADDRESS.exec(address);
+  const port = match?.[1] === undefined ? 7233 : Number(match[1]);
+  if (!match || port < 1 || port > 65535) {
+    throw new ConfigError('TEMPORAL_ADDRESS', `${JSON.stringify(address)} is not a host:port address`, 'Use host:port without a scheme, e.g. localhost:7233 or temporal.example.com:7233');
   }
 }

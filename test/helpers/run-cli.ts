@@ -28,3 +28,49 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
     });
   });
 }
+
+export interface SpawnedCli {
+  /** Sends a signal to the CLI process. */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves once stderr has shown this text. */
+  stderrShows(text: string): Promise<void>;
+  done: Promise<CliRun>;
+}
+
+/**
+ * The CLI as a process that gets signalled: node itself with tsx's loader, not the tsx wrapper, which
+ * answers a signal with its own 128+n exit code.
+ */
+export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): SpawnedCli {
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    for (const w of waiters.filter((w) => stderr.includes(w.text))) w.resolve();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return {
+    kill: (signal) => void child.kill(signal),
+    stderrShows: (text) =>
+      new Promise<void>((resolve, reject) => {
+        if (stderr.includes(text)) return resolve();
+        waiters.push({ text, resolve });
+        void done.then((run) => reject(new Error(`the CLI exited (${run.code}) before printing ${JSON.stringify(text)}:\n${run.stderr}`)));
+      }),
+    done,
+  };
+}

@@ -1,3 +1,5 @@
+import { inject } from 'vitest';
+import { connectionEnvPrefix } from '../../src/config/label-studio-connections';
 import { LabelStudioSimulator, type SimulatorOptions } from '../../src/simulator';
 import { rememberSecret } from './secrets';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './temporal';
@@ -12,4 +14,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<La
 /** A test worker whose one connection (this file's TEST_CONNECTION) reaches the simulator with its legacy token. */
 export function startWorkerFor(sim: LabelStudioSimulator): Promise<TestTemporal> {
   return startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+}
+
+/** The CLI's environment: the run's Temporal server, and this file's connection reaching the simulator. */
+export function cliEnvFor(sim: LabelStudioSimulator, taskQueue: string): Record<string, string> {
+  const prefix = connectionEnvPrefix(TEST_CONNECTION);
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    LABEL_STUDIO_CONNECTIONS: TEST_CONNECTION,
+    [`${prefix}URL`]: sim.url,
+    [`${prefix}API_KEY`]: sim.legacyToken,
+    LABEL_STUDIO_TEMPORAL_TASK_QUEUE: taskQueue,
+  };
 }

@@ -1,17 +1,16 @@
 import { readdir } from 'node:fs/promises';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, Option } from 'commander';
-import { awaitSyncReport, startStorageSync, type StartedSync } from '../../client/sync-client';
-import { SyncWorkflowError } from '../../client/sync-failure';
+import { startStorageSync } from '../../client/sync-client';
 import { ConfigError } from '../../config/config-error';
 import type { StorageType } from '../../labelstudio/storage-types';
 import { checkSyncInput } from '../../client/check-input';
 import type { SyncExportStorageInput, VerifyTarget } from '../../workflows/sync-policy';
+import { installCliRuntime } from '../cli-runtime';
 import { startDemoLabelStudio, type DemoLabelStudio } from '../demo/local-label-studio';
 import { userStorage } from '../demo/user-storage';
-import { exitCodeForOutcome, type ExitCodeValue } from '../exit-codes';
-import { printSyncReport } from '../print-report';
-import { followProgress } from '../progress';
+import type { ExitCodeValue } from '../exit-codes';
+import { followSyncToTheEnd } from '../follow-sync';
+import { checkJoinedSync } from '../joined-sync';
 import { openTemporalSession } from '../temporal-session';
 
 interface DemoOptions {
@@ -45,7 +44,7 @@ async function runDemo(type: string | undefined, id: string | undefined, options
   }
   // The in-process worker logs bundles, activities and each retry with its stack: a demo reader wants the
   // progress lines and the report, which say the same.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  installCliRuntime({ logLevel: 'ERROR' });
   const closers: Array<() => Promise<void>> = [];
   try {
     let demo: DemoLabelStudio | undefined;
@@ -61,13 +60,14 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     }
     // The demo's worker reaches its Label Studio with the personal access token, as a user's would.
     const sessionEnv = demo ? { ...env, LABEL_STUDIO_URL: demo.ls.url, LABEL_STUDIO_API_KEY: demo.ls.personalAccessToken } : env;
-    const session = await openTemporalSession({ worker: demo ? 'always' : 'auto', log }, sessionEnv);
+    const session = await openTemporalSession({ worker: demo ? 'always' : 'auto', log, requireWorker: true }, sessionEnv);
     closers.push(session.close);
 
     const started = await startStorageSync(session.client, input, { taskQueue: session.taskQueue });
     log(`${started.joined ? 'joined the running' : 'started'} workflow ${started.workflowId}`);
+    await checkJoinedSync(session, started, log);
     if (session.uiUrl) log(`follow it in the Temporal Web UI: ${session.uiUrl}/namespaces/default/workflows/${encodeURIComponent(started.workflowId)}`);
-    const code = await followToTheEnd(started, options.json === true);
+    const code = await followSyncToTheEnd(started, options.json === true, session.cancelGraceMs, log);
     if (demo) {
       log(await describeFolder(demo.folder));
       log('to sync your own storage: LABEL_STUDIO_URL=<url> LABEL_STUDIO_API_KEY=<key> npm run demo -- <type> <id>');
@@ -81,22 +81,6 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     return code;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-  }
-}
-
-/** Shows progress until the workflow ends, then prints its report (also that of a failed sync). */
-async function followToTheEnd(started: StartedSync, json: boolean): Promise<ExitCodeValue> {
-  const stop = followProgress(started.handle, log);
-  try {
-    const report = await awaitSyncReport(started.handle);
-    printSyncReport(report, json);
-    return exitCodeForOutcome(report.outcome);
-  } catch (err) {
-    if (!(err instanceof SyncWorkflowError) || !err.report) throw err;
-    printSyncReport(err.report, json, err);
-    throw err;
-  } finally {
-    stop();
   }
 }
 

@@ -3,6 +3,7 @@ import { awaitProjectSyncReport, ProjectSyncError, startProjectSync } from '../.
 import { SyncWorkflowError } from '../../client/sync-failure';
 import { checkProjectSyncInput } from '../../client/check-input';
 import type { FailOn, SyncProjectExportsInput } from '../../workflows/project-sync-input';
+import { cancelOnSignal } from '../cancel-on-signal';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { formatProjectReport } from '../format-project-report';
 import { exitCodeForProjectReport } from '../project-exit-code';
@@ -42,7 +43,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
   const input: SyncProjectExportsInput = { connection: o.connection, project: Number(project), failOn: o.failOn, policy: policyFrom(o), ...projectFilterFrom(o) };
   checkProjectSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  const session = await openTemporalSession({ worker: o.worker, log: err });
+  const session = await openTemporalSession({ worker: o.worker, log: err, requireWorker: !o.detach });
   try {
     const { handle } = await startProjectSync(session.client, input, { taskQueue: session.taskQueue, searchAttributes: o.searchAttributes });
     err(`started workflow ${handle.workflowId}`);
@@ -50,6 +51,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
       process.stdout.write(o.json ? `${JSON.stringify({ workflowId: handle.workflowId })}\n` : `${handle.workflowId}\n`);
       return ExitCode.Ok;
     }
+    const release = cancelOnSignal({ workflowId: handle.workflowId, cancel: () => handle.cancel(), json: Boolean(o.json), log: err, graceMs: session.cancelGraceMs });
     const stop = followProjectProgress(handle, err);
     try {
       const report = await awaitProjectSyncReport(handle);
@@ -63,6 +65,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
       return e.failureType === 'Cancelled' ? ExitCode.Cancelled : exitCodeForProjectReport(e.report);
     } finally {
       stop();
+      release();
     }
   } finally {
     await session.close();

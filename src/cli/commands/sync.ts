@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { awaitSyncReport, startStorageSync } from '../../client/sync-client';
-import { SyncWorkflowError } from '../../client/sync-failure';
+import { startStorageSync } from '../../client/sync-client';
 import { STORAGE_TYPES, type StorageType } from '../../labelstudio/storage-types';
 import { checkSyncInput } from '../../client/check-input';
 import type { SyncExportStorageInput } from '../../workflows/sync-policy';
-import { exitCodeForOutcome, ExitCode, type ExitCodeValue } from '../exit-codes';
-import { printSyncReport } from '../print-report';
-import { followProgress } from '../progress';
+import { ExitCode, type ExitCodeValue } from '../exit-codes';
+import { followSyncToTheEnd } from '../follow-sync';
+import { checkJoinedSync } from '../joined-sync';
 import { openTemporalSession } from '../temporal-session';
 import { addPolicyOptions, policyFrom, type PolicyFlags } from './policy-options';
 import { wholeNumber } from './whole-number';
@@ -45,7 +44,7 @@ async function runSync(type: string, id: number, options: SyncOptions): Promise<
   const input = toInput(type, id, options);
   checkSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  const session = await openTemporalSession({ worker: options.worker, log: err });
+  const session = await openTemporalSession({ worker: options.worker, log: err, requireWorker: !options.detach });
   try {
     const started = await startStorageSync(session.client, input, {
       taskQueue: session.taskQueue,
@@ -56,18 +55,8 @@ async function runSync(type: string, id: number, options: SyncOptions): Promise<
       process.stdout.write(options.json ? `${JSON.stringify({ workflowId: started.workflowId, joined: started.joined })}\n` : `${started.workflowId}\n`);
       return ExitCode.Ok;
     }
-    const stop = followProgress(started.handle, err);
-    try {
-      const report = await awaitSyncReport(started.handle);
-      printSyncReport(report, Boolean(options.json));
-      return exitCodeForOutcome(report.outcome);
-    } catch (e) {
-      if (!(e instanceof SyncWorkflowError) || !e.report) throw e;
-      printSyncReport(e.report, Boolean(options.json), e);
-      throw e;
-    } finally {
-      stop();
-    }
+    await checkJoinedSync(session, started, err);
+    return await followSyncToTheEnd(started, Boolean(options.json), session.cancelGraceMs, err);
   } finally {
     await session.close();
   }
