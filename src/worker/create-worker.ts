@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
+import { workflowBundleOption } from './workflow-bundle';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -24,7 +23,7 @@ export interface SyncWorker {
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const registry = new LabelStudioClientRegistry(options.labelStudio);
   const worker = await Worker.create({
-    workflowsPath: workflowsPath(),
+    ...(options.tuning?.workflowBundle || options.tuning?.workflowsPath ? {} : workflowBundleOption()),
     ...options.tuning,
     connection: options.connection,
     namespace: options.namespace,
@@ -41,10 +40,4 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
       }
     },
   };
-}
-
-/** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
-export function workflowsPath(): string {
-  const js = join(__dirname, '..', 'workflows', 'index.js');
-  return existsSync(js) ? js : join(__dirname, '..', 'workflows', 'index.ts');
 }
