@@ -91,12 +91,13 @@ describe('the packed package', () => {
     });
   });
 
-  it('keeps the client door to the Temporal client, closes deep imports, and names a missing target SDK', async () => {
-    const out = (await node('cjs.cjs')) as { clientExports: string[]; clientPackages: string[]; deepImport: string; s3Count: string; bundle: unknown };
+  it('keeps the client door to the Temporal client, no door to the local tooling, closes deep imports, and names a missing target SDK', async () => {
+    const out = (await node('cjs.cjs')) as { clientExports: string[]; clientPackages: string[]; localTooling: string[]; deepImport: string; s3Count: string };
     expect(out.clientExports).toEqual(expect.arrayContaining(['runStorageSync', 'runProjectSync', 'createSyncSchedule', 'SyncWorkflowError', 'FailureType']));
     expect(out.clientExports).not.toContain('createSyncWorker');
     expect(out.clientPackages).toEqual(expect.arrayContaining(['@temporalio/client', '@temporalio/common', 'label-studio-temporal']));
     expect(out.clientPackages.filter((name) => WORKER_ONLY.includes(name))).toEqual([]);
+    expect(out.localTooling).toEqual([]);
     expect(out.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(out.s3Count).toBe('PermanentTargetError: counting this target needs the optional package @aws-sdk/client-s3, which this worker does not have: npm install @aws-sdk/client-s3');
   });

@@ -7,6 +7,8 @@ const clientPackages = [...new Set(loaded())].sort();
 const worker = require('label-studio-temporal/worker');
 require('label-studio-temporal/webhooks');
 require('label-studio-temporal/testing');
+// src/local (virtualenvs, pip, local servers) is the CLI's and the tests' tooling, behind no door
+const localTooling = Object.keys(require.cache).filter((path) => path.includes('/dist/local/'));
 
 let deepImport;
 try {
@@ -23,5 +25,5 @@ worker.countTarget('s3', { id: 7, type: 's3', bucket: 'exports' }, config, () =>
 );
 
 function report(s3Count) {
-  console.log(JSON.stringify({ clientExports: Object.keys(client).sort(), clientPackages, deepImport, s3Count, bundle: worker.workflowBundleOption() }));
+  console.log(JSON.stringify({ clientExports: Object.keys(client).sort(), clientPackages, localTooling, deepImport, s3Count }));
 }
