@@ -4,13 +4,19 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-workflows.ts scripts/worker-runtime-package.ts ./scripts/
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# Compiles and bundles the workflows once (dist/workflow-bundle.js): the worker starts without running webpack.
+RUN npm run build
+# The image's node_modules: the package's dependencies and the peers a worker needs (the Temporal SDK and
+# the target SDKs), without the build and test tools.
+RUN mkdir /runtime && npx tsx scripts/worker-runtime-package.ts /runtime/package.json \
+  && cd /runtime && npm install --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /runtime/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node

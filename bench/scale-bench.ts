@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
-import { workflowsPath } from '../src/worker/create-worker';
+import { workflowsPath } from '../src/worker/workflow-bundle';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { detectionMs } from './detection';
 import { cpuMs, peakRssMiB, pidsWith } from './proc-stats';

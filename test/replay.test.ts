@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowsPath } from '../src/worker/create-worker';
+import { workflowsPath } from '../src/worker/workflow-bundle';
 import { HISTORIES_DIR } from './helpers/record-history';
 
 // Histories recorded from earlier versions (LST_RECORD_HISTORIES=1 npm test) replayed against

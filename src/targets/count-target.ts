@@ -1,28 +1,32 @@
 import type { ExportStorage } from '../labelstudio/export-storage';
 import type { StorageType } from '../labelstudio/storage-types';
-import { countGcsObjects } from './gcs';
 import { countLocalFiles } from './localfiles';
-import { countRedisKeys } from './redis';
-import { countS3Objects } from './s3';
+import { loadWithPeer } from './optional-peer';
 import type { TargetConfig } from './target-config';
 import { PermanentTargetError, type CountProgress, type TargetCount } from './target-count';
 
-/** Counts the objects at an export storage's target, with the client for its kind. */
+/** Counts the objects at an export storage's target, with the client for its kind, loaded on first use. */
 export async function countTarget(type: StorageType, storage: ExportStorage, config: TargetConfig, progress: CountProgress): Promise<TargetCount> {
   switch (type) {
     case 'gcs':
     case 'gcs_sa':
-    case 'gcswif':
+    case 'gcswif': {
+      const { countGcsObjects } = await loadWithPeer('@google-cloud/storage', () => import('./gcs.js'));
       return countGcsObjects(field(storage, 'bucket'), optional(storage, 'prefix'), config.gcs, progress);
+    }
     case 's3':
-    case 's3s':
+    case 's3s': {
+      const { countS3Objects } = await loadWithPeer('@aws-sdk/client-s3', () => import('./s3.js'));
       return countS3Objects(
         { bucket: field(storage, 'bucket'), prefix: optional(storage, 'prefix'), endpoint: optional(storage, 's3_endpoint'), region: optional(storage, 'region_name') },
         config.s3,
         progress,
       );
-    case 'redis':
+    }
+    case 'redis': {
+      const { countRedisKeys } = await loadWithPeer('redis', () => import('./redis.js'));
       return countRedisKeys({ host: optional(storage, 'host'), port: optional(storage, 'port'), db: redisDb(storage) }, config.redis);
+    }
     case 'localfiles':
       return countLocalFiles(field(storage, 'path'), config.localfilesRoots);
     case 'azure':

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
 import { SYNC_WORKER_TUNING } from './tuning';
+import { workflowBundleOption } from './workflow-bundle';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -25,7 +24,7 @@ export interface SyncWorker {
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const registry = new LabelStudioClientRegistry(options.labelStudio);
   const worker = await Worker.create({
-    workflowsPath: workflowsPath(),
+    ...(options.tuning?.workflowBundle || options.tuning?.workflowsPath ? {} : workflowBundleOption()),
     ...SYNC_WORKER_TUNING,
     ...options.tuning,
     connection: options.connection,
@@ -43,10 +42,4 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
       }
     },
   };
-}
-
-/** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
-export function workflowsPath(): string {
-  const js = join(__dirname, '..', 'workflows', 'index.js');
-  return existsSync(js) ? js : join(__dirname, '..', 'workflows', 'index.ts');
 }

@@ -1,4 +1,4 @@
-import { defineSignal } from '@temporalio/workflow';
+import type { SignalDefinition } from '@temporalio/common';
 
 /** The Label Studio webhook actions that change a project's annotations, so its exports. */
 export const ANNOTATION_ACTIONS = ['ANNOTATION_CREATED', 'ANNOTATIONS_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_DELETED'] as const;
@@ -35,4 +35,5 @@ export function mergeEvents(into: AnnotationEvents | null, event: AnnotationEven
   };
 }
 
-export const annotationEventsSignal = defineSignal<[AnnotationEvents]>('annotationEvents');
+/** What defineSignal returns, written out: the webhook receiver signals it without loading @temporalio/workflow. */
+export const annotationEventsSignal = { type: 'signal', name: 'annotationEvents' } as SignalDefinition<[AnnotationEvents], 'annotationEvents'>;

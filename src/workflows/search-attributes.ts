@@ -14,3 +14,6 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS = {
 
 /** `<connection>/<project>`: find a project's fan-outs, pipelines and schedules. */
 export const PROJECT_KEY = defineSearchAttributeKey('LabelStudioProject', SearchAttributeType.KEYWORD);
+
+/** The keys of SEARCH_ATTRIBUTE_DEFINITIONS, for servers registered from typed keys (TestWorkflowEnvironment). */
+export const SEARCH_ATTRIBUTE_KEYS = [STORAGE_KEY, SYNC_STATUS, PROJECT_KEY] as const;

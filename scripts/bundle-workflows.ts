@@ -1,0 +1,20 @@
+// `npm run build`, after tsc: bundles the compiled workflows once, so that workers started from the
+// build (the CLI, `node dist/worker.js`, the Docker image) load the bundle instead of running webpack.
+// Usage: tsx scripts/bundle-workflows.ts [dist folder, default ./dist]
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_BUNDLE_FILE } from '../src/worker/workflow-bundle';
+
+async function main(): Promise<void> {
+  const dist = process.argv[2] ? resolve(process.argv[2]) : join(__dirname, '..', 'dist');
+  const { code } = await bundleWorkflowCode({ workflowsPath: join(dist, 'workflows', 'index.js') });
+  const out = join(dist, WORKFLOW_BUNDLE_FILE);
+  await writeFile(out, code);
+  console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
