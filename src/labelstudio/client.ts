@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { createAuthenticator, type Authenticator } from './auth';
 import { LabelStudioError, kindForStatus, type LabelStudioErrorKind } from './errors';
 import { parseExportStorage, type ExportStorage } from './export-storage';
+import { routeOf, type RequestObserver } from './request-observer';
 import { parseRetryAfter } from './retry-after';
 import { isStorageType, STORAGE_TYPES, type StorageType } from './storage-types';
 
@@ -15,6 +16,8 @@ export interface LabelStudioClientOptions {
   responseTimeoutMs?: number;
   /** Share one connection pool between clients, or inject one in tests. */
   dispatcher?: Dispatcher;
+  /** Told of every request and how it ended (the worker's metrics and tracing). */
+  observe?: RequestObserver;
 }
 
 type Method = 'GET' | 'POST';
@@ -26,9 +29,11 @@ export class LabelStudioClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly auth: Authenticator;
+  private readonly observe: RequestObserver | undefined;
 
   constructor(options: LabelStudioClientOptions) {
     this.connectionName = options.connectionName ?? 'default';
+    this.observe = options.observe;
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     const responseTimeout = options.responseTimeoutMs ?? 300_000;
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -86,6 +91,7 @@ export class LabelStudioClient {
   }
 
   private async send(method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
+    const ended = this.observe?.({ connection: this.connectionName, method, route: routeOf(path) });
     try {
       const res = await request(new URL(path, this.base), {
         method,
@@ -94,9 +100,12 @@ export class LabelStudioClient {
         body,
       });
       const text = await res.body.text();
+      ended?.({ status: res.statusCode });
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
-      throw this.transportError(err, what);
+      const error = this.transportError(err, what);
+      ended?.({ error: error.kind });
+      throw error;
     }
   }
 
