@@ -4,13 +4,16 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
+import type { RequestObserver } from '../labelstudio/request-observer';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   labelStudio: ReadonlyMap<string, LabelStudioConnection>;
-  /** Extra worker settings (tuning, interceptors, a prebuilt workflow bundle). */
+  /** Told of every Label Studio request (metrics, tracing). */
+  observeLabelStudio?: RequestObserver;
+  /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle). */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
 
@@ -22,10 +25,14 @@ export interface SyncWorker {
 
 /** A worker that registers every workflow and activity of this package. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
-  const registry = new LabelStudioClientRegistry(options.labelStudio);
+  const registry = new LabelStudioClientRegistry(options.labelStudio, options.observeLabelStudio);
   const worker = await Worker.create({
     workflowsPath: workflowsPath(),
     ...options.tuning,
+    interceptors: {
+      ...options.tuning?.interceptors,
+      workflowModules: [...workflowInterceptorModules(), ...(options.tuning?.interceptors?.workflowModules ?? [])],
+    },
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
@@ -45,6 +52,15 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
 
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
 export function workflowsPath(): string {
-  const js = join(__dirname, '..', 'workflows', 'index.js');
-  return existsSync(js) ? js : join(__dirname, '..', 'workflows', 'index.ts');
+  return workflowModule('index');
+}
+
+/** The interceptors bundled with the workflows: the sync metrics. A prebuilt bundle must include them too. */
+export function workflowInterceptorModules(): string[] {
+  return [workflowModule('metrics-interceptor')];
+}
+
+function workflowModule(name: string): string {
+  const js = join(__dirname, '..', 'workflows', `${name}.js`);
+  return existsSync(js) ? js : join(__dirname, '..', 'workflows', `${name}.ts`);
 }

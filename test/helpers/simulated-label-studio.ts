@@ -1,6 +1,6 @@
 import { LabelStudioSimulator, type SimulatorOptions } from '../../src/simulator';
 import { rememberSecret } from './secrets';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './temporal';
+import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal, type TestWorkerOptions } from './temporal';
 
 /** A simulator whose keys and address are recorded for the history audit. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<LabelStudioSimulator> {
@@ -10,6 +10,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<La
 }
 
 /** A test worker whose one connection (this file's TEST_CONNECTION) reaches the simulator with its legacy token. */
-export function startWorkerFor(sim: LabelStudioSimulator): Promise<TestTemporal> {
-  return startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+export function startWorkerFor(sim: LabelStudioSimulator, options?: TestWorkerOptions): Promise<TestTemporal> {
+  return startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)], options);
 }
