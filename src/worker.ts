@@ -19,11 +19,8 @@ import { startTracing } from './worker/tracing';
  * Logs, metrics, health and tracing as the environment asks (see README, Operating the worker).
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const labelStudio = loadLabelStudioConnections(env);
-  const taskQueue = taskQueueFromEnv(env);
-  const { connectionOptions, namespace = 'default' } = loadTemporalConnectConfig(env);
-  const observability = loadObservabilityConfig(env);
-  const dataConverter = dataConverterFromEnv(env);
+  const { labelStudio, taskQueue, temporal, observability, dataConverter } = loadWorkerConfig(env);
+  const { connectionOptions, namespace = 'default' } = temporal;
   const logger = createLogger(observability);
   const runtime = Runtime.install(runtimeOptions(observability, logger));
   let worker: Worker | undefined;
@@ -51,6 +48,17 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     await tracing?.shutdown();
     await health?.close();
   }
+}
+
+/** Everything the worker process reads from the environment; a ConfigError names what is wrong. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv) {
+  return {
+    labelStudio: loadLabelStudioConnections(env),
+    taskQueue: taskQueueFromEnv(env),
+    temporal: loadTemporalConnectConfig(env),
+    observability: loadObservabilityConfig(env),
+    dataConverter: dataConverterFromEnv(env),
+  };
 }
 
 if (require.main === module) {
