@@ -5,6 +5,7 @@ import { AesGcmPayloadCodec } from '../src/codec/aes-gcm-codec';
 import { dataConverterFromEnv } from '../src/config/payload-encryption';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
+import { readableText } from './helpers/readable-text';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { runSync } from './helpers/sync-run';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -56,12 +57,3 @@ describe('payload encryption (AesGcmPayloadCodec)', () => {
     expect(dataConverterFromEnv({})).toBeUndefined();
   });
 });
-
-/** Every string in a protobuf object, payload bytes decoded as UTF-8 (JSON.stringify would hide them). */
-function readableText(value: unknown, out: string[] = []): string {
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) for (const v of value) readableText(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) readableText(v, out);
-  return out.join('\n');
-}
