@@ -8,7 +8,10 @@ import { WORKFLOW_BUNDLE_FILE } from '../src/worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const dist = process.argv[2] ? resolve(process.argv[2]) : join(__dirname, '..', 'dist');
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(dist, 'workflows', 'index.js') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(dist, 'workflows', 'index.js'),
+    workflowInterceptorModules: [join(dist, 'workflows', 'metrics-interceptor.js')],
+  });
   const out = join(dist, WORKFLOW_BUNDLE_FILE);
   await writeFile(out, code);
   console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);

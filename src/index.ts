@@ -3,6 +3,8 @@
 // The other doors: label-studio-temporal/worker, /webhooks, /testing.
 export { startStorageSync, runStorageSync, awaitSyncReport, type StartSyncOptions, type StartedSync } from './client/sync-client';
 export { SyncWorkflowError } from './client/sync-failure';
+export { AesGcmPayloadCodec } from './codec/aes-gcm-codec';
+export { dataConverterFromEnv } from './config/payload-encryption';
 export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions } from './client/project-sync-client';
 export {
   createSyncSchedule,

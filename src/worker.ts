@@ -1,36 +1,74 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { exitCodeForError } from './cli/exit-codes';
 import { checkNamespace } from './cli/temporal-checks';
 import { TemporalUnreachableError } from './cli/temporal-unreachable';
 import { ConfigError } from './config/config-error';
 import { loadLabelStudioConnections } from './config/label-studio-connections';
+import { loadObservabilityConfig } from './config/observability';
+import { dataConverterFromEnv } from './config/payload-encryption';
 import { taskQueueFromEnv } from './config/task-queue';
 import { loadTemporalConnectConfig } from './config/temporal-connection';
+import { observeAll } from './labelstudio/request-observer';
 import { createSyncWorker } from './worker/create-worker';
+import { startHealthServer } from './worker/health';
+import { createLogger } from './worker/logging';
+import { labelStudioRequestMetrics } from './worker/metrics';
+import { runtimeOptions } from './worker/runtime';
+import { startTracing } from './worker/tracing';
 
 /**
  * The worker process: configuration from the environment, every workflow and activity of the
  * package registered. Temporal's runtime stops the worker gracefully on SIGINT and SIGTERM.
+ * Logs, metrics, health and tracing as the environment asks (see README, Operating the worker).
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const labelStudio = loadLabelStudioConnections(env);
-  const taskQueue = taskQueueFromEnv(env);
-  const { connectionOptions, namespace = 'default' } = loadTemporalConnectConfig(env);
+  const { labelStudio, taskQueue, temporal, observability, dataConverter } = loadWorkerConfig(env);
+  const { connectionOptions, namespace = 'default' } = temporal;
   const address = connectionOptions.address ?? 'localhost:7233';
-  const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
-    throw new TemporalUnreachableError(address, err);
-  });
+  const logger = createLogger(observability);
+  const runtime = Runtime.install(runtimeOptions(observability, logger));
+  let worker: Worker | undefined;
+  const health = observability.healthAddress ? await startHealthServer(observability.healthAddress, () => worker?.getState()) : undefined;
+  const tracing = await startTracing(observability.tracing);
   try {
-    await checkNamespace(connection.workflowService, namespace, address);
-    const { run } = await createSyncWorker({ connection, namespace, taskQueue, labelStudio });
-    const running = run(); // registers the signal handlers before its first await
-    console.error(
-      `label-studio-temporal worker: task queue ${taskQueue}, namespace ${namespace}, Label Studio connections: ${[...labelStudio.keys()].join(', ')}`,
-    );
-    await running;
+    const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
+      throw new TemporalUnreachableError(address, err);
+    });
+    try {
+      await checkNamespace(connection.workflowService, namespace, address);
+      const sync = await createSyncWorker({
+        connection,
+        namespace,
+        taskQueue,
+        labelStudio,
+        observeLabelStudio: observeAll([labelStudioRequestMetrics(runtime.metricMeter), ...(tracing ? [tracing.observe] : [])]),
+        tuning: { dataConverter, interceptors: tracing?.interceptors },
+      });
+      worker = sync.worker;
+      const running = sync.run(); // registers the signal handlers before its first await
+      logger.info(
+        { taskQueue, namespace, connections: [...labelStudio.keys()], metrics: observability.metricsAddress ?? null, health: health?.address ?? null, tracing: observability.tracing, payloadEncryption: dataConverter !== undefined },
+        `label-studio-temporal worker: task queue ${taskQueue}, namespace ${namespace}, Label Studio connections: ${[...labelStudio.keys()].join(', ')}`,
+      );
+      await running;
+    } finally {
+      await connection.close();
+    }
   } finally {
-    await connection.close();
+    await tracing?.shutdown();
+    await health?.close();
   }
+}
+
+/** Everything the worker process reads from the environment; a ConfigError names what is wrong. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv) {
+  return {
+    labelStudio: loadLabelStudioConnections(env),
+    taskQueue: taskQueueFromEnv(env),
+    temporal: loadTemporalConnectConfig(env),
+    observability: loadObservabilityConfig(env),
+    dataConverter: dataConverterFromEnv(env),
+  };
 }
 
 if (require.main === module) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowsPath } from '../src/worker/workflow-bundle';
+import { workflowInterceptorModules, workflowsPath } from '../src/worker/workflow-bundle';
 import { HISTORIES_DIR } from './helpers/record-history';
 
 // Histories recorded from earlier versions (LST_RECORD_HISTORIES=1 npm test) replayed against
@@ -24,7 +24,7 @@ describe('recorded workflow histories', () => {
     }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath() }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath(), interceptors: { workflowModules: workflowInterceptorModules() } }, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

@@ -1,11 +1,15 @@
 import type { LabelStudioConnection } from '../config/label-studio-connections';
 import { LabelStudioClient } from './client';
+import type { RequestObserver } from './request-observer';
 
 /** One client (and so one keep-alive pool) per named connection, created on first use. */
 export class LabelStudioClientRegistry {
   private readonly clients = new Map<string, LabelStudioClient>();
 
-  constructor(private readonly connections: ReadonlyMap<string, LabelStudioConnection>) {}
+  constructor(
+    private readonly connections: ReadonlyMap<string, LabelStudioConnection>,
+    private readonly observe?: RequestObserver,
+  ) {}
 
   has(name: string): boolean {
     return this.connections.has(name);
@@ -26,6 +30,7 @@ export class LabelStudioClientRegistry {
       connectionName: name,
       connectTimeoutMs: connection.connectTimeoutMs,
       responseTimeoutMs: connection.responseTimeoutMs,
+      observe: this.observe,
     });
     this.clients.set(name, client);
     return client;

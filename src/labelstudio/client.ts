@@ -9,6 +9,7 @@ import { createAuthenticator, type Authenticator } from './auth';
 import { LabelStudioError, kindForStatus, type LabelStudioErrorKind } from './errors';
 import { parseExportStorage, type ExportStorage } from './export-storage';
 import { parseProjectCounters, type ProjectCounters } from './project-counters';
+import { routeOf, type RequestObserver } from './request-observer';
 import { parseRetryAfter } from './retry-after';
 import { isStorageType, STORAGE_TYPES, type StorageType } from './storage-types';
 
@@ -23,6 +24,8 @@ export const labelStudioClientOptionsSchema = strictObject({
   responseTimeoutMs: wholeNumber(1, MAX_RESPONSE_TIMEOUT_MS).optional(),
   /** Share one connection pool between clients, or inject one in tests. */
   dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { error: 'must be an undici Dispatcher' }).optional(),
+  /** Told of every request and how it ended (the worker's metrics and tracing). */
+  observe: z.custom<RequestObserver>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
 });
 
 export type LabelStudioClientOptions = z.input<typeof labelStudioClientOptionsSchema>;
@@ -38,11 +41,13 @@ export class LabelStudioClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly auth: Authenticator;
+  private readonly observe: RequestObserver | undefined;
 
   /** Throws InvalidInput for bad options (e.g. a base URL without its scheme), never echoing the URL or key. */
   constructor(given: LabelStudioClientOptions) {
     const options = parseInput(labelStudioClientOptionsSchema, given, ['baseUrl', 'apiKey']);
     this.connectionName = options.connectionName ?? 'default';
+    this.observe = options.observe;
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     const responseTimeout = options.responseTimeoutMs ?? 300_000;
     this.responseTimeoutMs = responseTimeout;
@@ -109,6 +114,7 @@ export class LabelStudioClient {
   }
 
   private async send(method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
+    const ended = this.observe?.({ connection: this.connectionName, method, route: routeOf(path) });
     try {
       const res = await request(new URL(path, this.base), {
         method,
@@ -117,9 +123,12 @@ export class LabelStudioClient {
         body,
       });
       const text = await res.body.text();
+      ended?.({ status: res.statusCode });
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
-      throw this.transportError(err, what);
+      const error = this.transportError(err, what);
+      ended?.({ error: error.kind });
+      throw error;
     }
   }
 

@@ -2,15 +2,18 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
+import type { RequestObserver } from '../labelstudio/request-observer';
 import { SYNC_WORKER_TUNING } from './tuning';
-import { workflowBundleOption } from './workflow-bundle';
+import { workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   labelStudio: ReadonlyMap<string, LabelStudioConnection>;
-  /** Extra worker settings (tuning, interceptors, a prebuilt workflow bundle); they override SYNC_WORKER_TUNING. */
+  /** Told of every Label Studio request (metrics, tracing). */
+  observeLabelStudio?: RequestObserver;
+  /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle); they override SYNC_WORKER_TUNING. */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
 
@@ -22,11 +25,15 @@ export interface SyncWorker {
 
 /** A worker that registers every workflow and activity of this package. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
-  const registry = new LabelStudioClientRegistry(options.labelStudio);
+  const registry = new LabelStudioClientRegistry(options.labelStudio, options.observeLabelStudio);
   const worker = await Worker.create({
     ...(options.tuning?.workflowBundle || options.tuning?.workflowsPath ? {} : workflowBundleOption()),
     ...SYNC_WORKER_TUNING,
     ...options.tuning,
+    interceptors: {
+      ...options.tuning?.interceptors,
+      workflowModules: [...workflowInterceptorModules(), ...(options.tuning?.interceptors?.workflowModules ?? [])],
+    },
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,

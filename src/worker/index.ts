@@ -2,7 +2,9 @@
 // undici; a target's SDK (GCS, S3, Redis) only when a sync counts objects at a target of that kind.
 export { runWorker } from '../worker';
 export { createSyncWorker, type SyncWorkerOptions, type SyncWorker } from './create-worker';
-export { workflowBundleOption, workflowBundlePath, workflowsPath } from './workflow-bundle';
+export { workflowBundleOption, workflowBundlePath, workflowsPath, workflowInterceptorModules } from './workflow-bundle';
+export { runtimeOptions } from './runtime';
+export { loadWorkerConfig } from '../worker';
 export { createActivities, type Activities } from '../activities';
 export { LabelStudioClient, type LabelStudioClientOptions } from '../labelstudio/client';
 export { LabelStudioClientRegistry } from '../labelstudio/client-registry';

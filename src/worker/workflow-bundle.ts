@@ -21,6 +21,15 @@ export function workflowBundleOption(): Pick<WorkerOptions, 'workflowBundle' | '
 
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
 export function workflowsPath(): string {
-  const js = join(__dirname, '..', 'workflows', 'index.js');
-  return existsSync(js) ? js : join(__dirname, '..', 'workflows', 'index.ts');
+  return workflowModule('index');
+}
+
+/** The interceptors bundled with the workflows: the sync metrics. The prebuilt bundle includes them too. */
+export function workflowInterceptorModules(): string[] {
+  return [workflowModule('metrics-interceptor')];
+}
+
+function workflowModule(name: string): string {
+  const js = join(__dirname, '..', 'workflows', `${name}.js`);
+  return existsSync(js) ? js : join(__dirname, '..', 'workflows', `${name}.ts`);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readableText } from '../helpers/readable-text';
 import { TEST_SECRETS_FILE } from '../setup/paths';
 
 // Runs after the main suite against the same server database: every history any test produced
@@ -34,12 +35,3 @@ describe('workflow histories of the whole suite', () => {
     expect(leaks).toEqual([]);
   });
 });
-
-/** Every string in a protobuf object, payload bytes decoded as UTF-8 (JSON.stringify would hide them). */
-function readableText(value: unknown, out: string[] = []): string {
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) for (const v of value) readableText(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) readableText(v, out);
-  return out.join('\n');
-}

@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { connectionEnvPrefix } from '../../src/config/label-studio-connections';
 import { LabelStudioSimulator, type SimulatorOptions } from '../../src/simulator';
 import { rememberSecret } from './secrets';
-import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './temporal';
+import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal, type TestWorkerOptions } from './temporal';
 
 /** A simulator whose keys and address are recorded for the history audit. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<LabelStudioSimulator> {
@@ -12,8 +12,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<La
 }
 
 /** A test worker whose one connection (this file's TEST_CONNECTION) reaches the simulator with its legacy token. */
-export function startWorkerFor(sim: LabelStudioSimulator): Promise<TestTemporal> {
-  return startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)]);
+export function startWorkerFor(sim: LabelStudioSimulator, options?: TestWorkerOptions): Promise<TestTemporal> {
+  return startTestWorker([labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken)], options);
 }
 
 /** The CLI's environment: the run's Temporal server, and this file's connection reaching the simulator. */

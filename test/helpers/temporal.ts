@@ -3,7 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { LabelStudioConnection } from '../../src/config/label-studio-connections';
-import { createSyncWorker } from '../../src/worker/create-worker';
+import type { DataConverter } from '@temporalio/common';
+import { createSyncWorker, type SyncWorkerOptions } from '../../src/worker/create-worker';
 import { rememberSecret } from './secrets';
 
 /**
@@ -26,19 +27,27 @@ export function labelStudioConnection(name: string, baseUrl: string, apiKey: str
   return { name, baseUrl, apiKey, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 };
 }
 
+export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabelStudio'> {
+  /** Given to both the worker and the client (payload encryption). */
+  dataConverter?: DataConverter;
+  interceptors?: NonNullable<SyncWorkerOptions['tuning']>['interceptors'];
+}
+
 /** A client and a running worker, on a task queue of their own, attached to the run's server. */
-export async function startTestWorker(connections: LabelStudioConnection[]): Promise<TestTemporal> {
+export async function startTestWorker(connections: LabelStudioConnection[], options: TestWorkerOptions = {}): Promise<TestTemporal> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const taskQueue = `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: options.dataConverter });
   const { worker, run } = await createSyncWorker({
     connection: nativeConnection,
     namespace,
     taskQueue,
     labelStudio: new Map(connections.map((c) => [c.name, c])),
+    observeLabelStudio: options.observeLabelStudio,
+    tuning: { dataConverter: options.dataConverter, interceptors: options.interceptors },
   });
   const running = run();
   return {

@@ -1,0 +1,29 @@
+import type { DataConverter } from '@temporalio/common';
+import { z } from 'zod';
+import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
+import { ConfigError } from './config-error';
+
+const key = z
+  .string()
+  .trim()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'is not 32 bytes in base64');
+
+const schema = z.object({
+  LST_PAYLOAD_KEY: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), key.optional()),
+  LST_PAYLOAD_KEY_ID: z.string().trim().min(1).default('default'),
+});
+
+/**
+ * Payload encryption from the environment: with LST_PAYLOAD_KEY set, a data converter that
+ * encrypts every payload with AES-256-GCM (see AesGcmPayloadCodec); without it, none. The worker
+ * and every client reading its results need the same key.
+ */
+export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const variable = String(parsed.error.issues[0]!.path[0]);
+    throw new ConfigError(variable, parsed.error.issues[0]!.message, 'Generate a key with `openssl rand -base64 32`');
+  }
+  const { LST_PAYLOAD_KEY: secret, LST_PAYLOAD_KEY_ID: keyId } = parsed.data;
+  return secret ? { payloadCodecs: [new AesGcmPayloadCodec(keyId, Buffer.from(secret, 'base64'))] } : undefined;
+}
