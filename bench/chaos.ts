@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
   console.log(`faults injected by kind: ${JSON.stringify(result.faults)}`);
   const mismatched = result.outcomes.filter((o) => o.syncsStarted !== o.triggered || o.result !== 'completed');
-  for (const o of mismatched) console.log(`  ${o.edition} storage ${o.id}: ${o.result}${o.failureType ? ` (${o.failureType})` : ''}, Label Studio started ${o.syncsStarted}, report counts ${o.triggered}`);
+  for (const o of mismatched) console.log(`  ${o.edition} storage ${o.id}: ${o.result}${o.failureType ? ` (${o.failureType})` : ''}, Label Studio started ${o.syncsStarted}, report counts ${o.triggered}; Label Studio saw ${o.trail}`);
   const slowest = [...result.outcomes].filter((o) => o.workflowMs !== undefined).sort((a, b) => b.workflowMs! - b.lengthMs - b.serverDownMs - (a.workflowMs! - a.lengthMs - a.serverDownMs)).slice(0, 3);
   for (const o of slowest) console.log(`  slow: ${o.edition} storage ${o.id}: ${(o.workflowMs! / 1000).toFixed(1)} s for a length of ${(o.lengthMs / 1000).toFixed(1)} s (server down ${(o.serverDownMs / 1000).toFixed(1)} s of it); Label Studio saw ${o.trail}`);
   console.table([summarize(result)]);

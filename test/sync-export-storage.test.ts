@@ -157,7 +157,8 @@ describe('syncExportStorage', () => {
     sim.injectFault({ kind: 'status', status: 500, match: { method: 'POST', path } });
     const { handle } = await startSync(t.client, t.taskQueue, 'gcs_sa', id);
     // Once the sync runs, the faults hit the poll instead.
-    await expect.poll(() => sim.syncsStarted('gcs_sa', id), { timeout: 30_000 }).toBe(1);
+    // The reset POST is waited out (twice the response timeout) before the next try.
+    await expect.poll(() => sim.syncsStarted('gcs_sa', id), { timeout: 90_000 }).toBe(1);
     sim.injectFault({ kind: 'status', status: 502, times: 2, match: { method: 'GET', path } });
     sim.injectFault({ kind: 'reset', match: { method: 'GET', path } });
     const report = await awaitSyncReport(handle);
@@ -175,8 +176,8 @@ describe('syncExportStorage', () => {
   it('treats a sync POST that keeps answering 500 as a failed attempt, retried per the policy', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed' }] });
     const path = `/api/storages/export/gcs_sa/${id}/sync`;
-    // Three quick tries per attempt: the whole first attempt is refused, the second one goes through.
-    sim.injectFault({ kind: 'status', status: 500, times: 3, detail: 'Bucket not found', match: { method: 'POST', path } });
+    // Five quick tries per attempt: the whole first attempt is refused, the second one goes through.
+    sim.injectFault({ kind: 'status', status: 500, times: 5, detail: 'Bucket not found', match: { method: 'POST', path } });
     const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id, { maxAttempts: 2 });
     expect(report.outcome).toBe('completed');
     expect(report.attempts.map((a) => a.status)).toEqual(['failed', 'completed']);
@@ -188,7 +189,7 @@ describe('syncExportStorage', () => {
   it('fails with Label Studio\'s error once every attempt was refused', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project });
     const path = `/api/storages/export/gcs_sa/${id}/sync`;
-    sim.injectFault({ kind: 'status', status: 500, times: 6, detail: 'Absolute local path does not exist', match: { method: 'POST', path } });
+    sim.injectFault({ kind: 'status', status: 500, times: 10, detail: 'Absolute local path does not exist', match: { method: 'POST', path } });
     const err = await syncError(runSync(t.client, t.taskQueue, 'gcs_sa', id, { maxAttempts: 2 }));
     expect(err.failureType).toBe(FailureType.SyncFailed);
     expect(err.message).toContain('Absolute local path does not exist');
@@ -212,8 +213,9 @@ describe('syncExportStorage', () => {
     const storage = `/api/storages/export/gcs_sa/${id}`;
     sim.injectFault({ kind: 'delay', ms: 0, match: { method: 'GET', path: storage } }); // the baseline read passes
     sim.injectFault({ kind: 'lose-response', match: { method: 'POST', path: `${storage}/sync` } });
-    // Every read of the trigger's three tries fails: before, the workflow took that as "no sync started".
-    sim.injectFault({ kind: 'status', status: 503, times: 3, match: { method: 'GET', path: storage } });
+    // Every read of the trigger's five tries fails (the first one's twice: before and after waiting out its
+    // POST); before, the workflow took that as "no sync started".
+    sim.injectFault({ kind: 'status', status: 503, times: 6, match: { method: 'GET', path: storage } });
     const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
     expect(report.outcome).toBe('completed');
     expect(report.attempts).toEqual([expect.objectContaining({ attempt: 1, mode: 'landed-earlier', syncAttempt: 1, status: 'completed' })]);
@@ -235,7 +237,7 @@ describe('syncExportStorage', () => {
 
   it('starts every later attempt from a fresh read: a sync started meanwhile is joined, not doubled', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
-    sim.injectFault({ kind: 'status', status: 500, times: 3, detail: 'Bucket not found', match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
+    sim.injectFault({ kind: 'status', status: 500, times: 5, detail: 'Bucket not found', match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
     const { handle } = await startSync(t.client, t.taskQueue, 'gcs_sa', id, { retryBackoff: { initial: '3s' } });
     await expect.poll(async () => (await handle.query<{ phase: string }>('syncState')).phase, { timeout: 30_000, interval: 100 }).toBe('backing-off');
     const res = await fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } });

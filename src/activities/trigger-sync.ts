@@ -5,7 +5,7 @@ import { LabelStudioError } from '../labelstudio/errors';
 import { heartbeatWhile, waitHeartbeating } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
-import { asActivity, toActivityFailure } from './to-failure';
+import { toActivityFailure } from './to-failure';
 import type { StorageRef, TriggerSyncInput, TriggerSyncResult } from './types';
 
 /**
@@ -46,15 +46,23 @@ function settledAt(client: LabelStudioClient, sentAt: number): number {
   return sentAt + 2 * client.responseTimeoutMs;
 }
 
-/** Reads until meta.attempts shows the POST landed, or until `settled` (epoch ms) has passed without it. */
+/**
+ * Reads until meta.attempts shows the POST landed, or until `settled` (epoch ms) has passed without
+ * it. A read that fails while the POST may still land does not end the activity: its retry would
+ * read again too soon and could post a second time, so it looks again once the POST cannot land.
+ */
 async function landedSince(client: LabelStudioClient, ref: StorageRef, baselineAttempts: number, settled: number): Promise<TriggerSyncResult | undefined> {
   for (;;) {
-    const current = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id))));
-    if (current.attempts > baselineAttempts) {
+    const settling = Date.now() < settled;
+    const current = await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id)).then(toSnapshot, (err: unknown) => {
+      if (settling) return undefined;
+      throw toActivityFailure(err);
+    });
+    if (current && current.attempts > baselineAttempts) {
       log.info('earlier sync trigger had landed; not posting again', { ...ref, syncAttempt: current.attempts });
       return { snapshot: current, posted: false, syncAttempt: current.attempts };
     }
-    if (Date.now() >= settled) return undefined;
+    if (!settling) return undefined;
     await waitHeartbeating(settled);
   }
 }
