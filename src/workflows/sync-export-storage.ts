@@ -36,10 +36,10 @@ export const syncStateQuery = defineQuery<SyncState>('syncState');
 export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
 
 /** Reads before anything was triggered: quick retries for transient errors, within the overall timeout. */
-const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 } as const;
+const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 } as const;
 
 /** Reads that decide whether a sync started: they retry for as long as the overall timeout allows. */
-const DURABLE_READ_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
+const DURABLE_READ_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' } as const;
 
 /**
  * The sync POST gets fewer quick retries: Community validates the target inside the request and
