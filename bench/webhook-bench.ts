@@ -106,8 +106,11 @@ async function main(): Promise<void> {
       signals += history?.events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
     }
 
-    console.log('\nanswers (Label Studio waits 1 s)');
-    console.table(Object.fromEntries([...codes].sort().map(([code, n]) => [code, { answers: n }])));
+    console.log('\nanswers: as the sender saw them (it waits 1 s, as Label Studio does), and as the receiver gave them');
+    const given = new Map<string, number>();
+    for (const r of receiverLog) given.set(String(r.status), (given.get(String(r.status)) ?? 0) + 1);
+    const allCodes = [...new Set([...codes.keys(), ...given.keys()])].sort();
+    console.table(Object.fromEntries(allCodes.map((code) => [code, { sender: codes.get(code) ?? 0, receiver: given.get(code) ?? 0 }])));
     const received = receiverLog.map((r) => r.elapsedMs);
     console.log('answer latency (ms): as the sender saw it; from arrival to answer as the receiver measured it');
     console.table({ sender: percentiles(latencies), receiver: percentiles(received) });

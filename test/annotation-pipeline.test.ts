@@ -7,6 +7,7 @@ import type { AnnotationEvents } from '../src/workflows/annotation-events';
 import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { PROJECT_KEY } from '../src/workflows/search-attributes';
+import { recordHistory } from './helpers/record-history';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST } from './helpers/sync-run';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -118,6 +119,7 @@ describe('annotationPipeline', () => {
     await eventually(readings, (n) => n >= before + 2, 60_000);
     expect((await state(project)).batchesDone).toBe(2);
     expect(sim.syncsStarted('s3', id)).toBe(2);
+    await recordHistory(t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)), 'pipeline-reconciled');
   });
 
   it('starts nothing downstream after a failed sync, and says why', async () => {
