@@ -26,14 +26,16 @@ export interface SyncWorker {
 /** A worker that registers every workflow and activity of this package. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const registry = new LabelStudioClientRegistry(options.labelStudio, options.observeLabelStudio);
+  const code = options.tuning?.workflowBundle || options.tuning?.workflowsPath ? {} : workflowBundleOption();
+  // A prebuilt bundle has the workflow interceptors compiled in (scripts/bundle-workflows.ts); the
+  // SDK ignores (and warns about) modules passed next to one.
+  const bundled = Boolean(code.workflowBundle ?? options.tuning?.workflowBundle);
+  const workflowModules = [...(bundled ? [] : workflowInterceptorModules()), ...(options.tuning?.interceptors?.workflowModules ?? [])];
   const worker = await Worker.create({
-    ...(options.tuning?.workflowBundle || options.tuning?.workflowsPath ? {} : workflowBundleOption()),
+    ...code,
     ...SYNC_WORKER_TUNING,
     ...options.tuning,
-    interceptors: {
-      ...options.tuning?.interceptors,
-      workflowModules: [...workflowInterceptorModules(), ...(options.tuning?.interceptors?.workflowModules ?? [])],
-    },
+    interceptors: { ...options.tuning?.interceptors, workflowModules },
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
