@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     for (const syncs of args.syncs!.split(',').map(Number)) {
       for (const workers of args.workers!.split(',').map(Number)) {
         console.error(`${args.label}: ${syncs} syncs, ${workers} worker(s)…`);
-        rows.push(await runOnce({ client, address, namespace, bundlePath, syncs, workers, serverMatch }));
+        const row = await runOnce({ client, address, namespace, bundlePath, syncs, workers, serverMatch });
+        console.table([row]); // as it comes: the larger runs take long
+        rows.push(row);
       }
     }
   } finally {

@@ -92,8 +92,16 @@ async function main(): Promise<void> {
   const plan = groups();
   console.log(`${plan.reduce((n, g) => n + g.cases.length, 0)} syncs side by side; long ones skip ${SKIP_AT_MS / 1000} s in to ${TAIL_MS / MIN} min before their end…`);
   try {
-    const results = await Promise.all(plan.map((g) => runGroup(g, server.address, server.namespace, client, workflowBundle)));
-    printTable(results.flat());
+    // each group's table as soon as it is done; all of them together at the end
+    const results = await Promise.allSettled(
+      plan.map(async (g) => {
+        const measured = await runGroup(g, server.address, server.namespace, client, workflowBundle);
+        printTable(measured);
+        return measured;
+      }),
+    );
+    results.filter((r) => r.status === 'rejected').forEach((r) => console.error('group failed:', r.reason));
+    printTable(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : [])));
   } finally {
     await connection.close();
     await server.stop();
@@ -148,7 +156,7 @@ async function runGroup(group: Group, address: string, namespace: string, client
       group.cases.map(async (c, i): Promise<Measured> => {
         const id = storages[i]!;
         const requests = requestsTo(sim, id);
-        const history = await client.workflow.getHandle(workflowIdOf(name, id, c)).fetchHistory();
+        const history = await client.workflow.getHandle(workflowIdOf(name, id, c)).fetchHistory().catch(() => ({ events: [] }));
         const skippedChecks = skipMs > 0 ? checksInSpan(scheduleOf(c, checksBefore.get(id)!), skipMs) : 0;
         const events = history.events?.length ?? 0;
         return {
@@ -187,7 +195,10 @@ function runCase(client: Client, taskQueue: string, connection: string, id: numb
     return client.workflow.execute('naiveSyncLoop', { taskQueue, workflowId: workflowIdOf(connection, id, c), args: [ref] }).then(() => null);
   }
   const policy = c.strategy === 'fixed 3 s' ? FIXED_3S : POLICY[c.cap];
-  return runStorageSync(client, { connection, storageType: 'gcs_sa', storageId: id, policy }, { taskQueue });
+  return runStorageSync(client, { connection, storageType: 'gcs_sa', storageId: id, policy }, { taskQueue }).catch((err: unknown) => {
+    console.error(`${connection} storage ${id} (${c.strategy}, ${c.kind}):`, err instanceof Error ? err.message : err);
+    return null;
+  });
 }
 
 function workflowIdOf(connection: string, id: number, c: Case): string {
@@ -230,7 +241,7 @@ function printTable(all: Measured[]): void {
       events: `${quantile(ms.map((m) => m.events), 0.5)}${strategy === 'naive loop' ? skipped : ''}`,
       'last check by': bases || '-',
       '|off| p50 s': offBy.length ? seconds(quantile(offBy, 0.5)) : '-',
-      outcome: [...new Set(ms.map((m) => m.report?.outcome ?? (Number.isFinite(m.detectionMs) ? 'completed' : 'not seen')))].join('+'),
+      outcome: [...new Set(ms.map((m) => m.report?.outcome ?? (m.c.strategy === 'naive loop' ? 'completed' : 'error')))].join('+'),
     };
   });
   console.table(rows);

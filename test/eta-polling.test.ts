@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabelStudioSimulator } from '../src/simulator';
+import { describe, expect, it } from 'vitest';
 import type { SyncPolicy } from '../src/workflows/sync-policy';
-import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
+import { simulatedLabelStudioPerFile } from './helpers/simulated-label-studio';
 import { runSync } from './helpers/sync-run';
-import type { TestTemporal } from './helpers/temporal';
 
 // The poll places its checks by what Label Studio reports (progress pings every 5 s, the previous
 // sync's duration) and says so in the report. Real Temporal server, simulated Label Studio.
 describe('ETA-driven polling', () => {
-  let sim: LabelStudioSimulator;
-  let t: TestTemporal;
+  const env = simulatedLabelStudioPerFile();
   const DEFAULT_POLL: SyncPolicy = { poll: { initial: '2s', coefficient: 1.5, max: '15s' } };
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    t = await startWorkerFor(sim);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
-
   it('places the checks before the end by the sync\'s progress rate, for a first-ever sync', async () => {
-    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', queuedMs: 100, runMs: 10_000, count: 1_000 }] });
-    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id, DEFAULT_POLL);
+    const id = env.sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', queuedMs: 100, runMs: 10_000, count: 1_000 }] });
+    const report = await runSync(env.t.client, env.t.taskQueue, 'gcs_sa', id, DEFAULT_POLL);
     const eta = report.attempts[0]!.eta!;
     expect(eta).toMatchObject({ basis: 'progress', missed: false, actualEnd: expect.any(String), expectedEnd: expect.any(String) });
     expect(eta.checksBy.progress).toBeGreaterThanOrEqual(1);
@@ -33,13 +21,13 @@ describe('ETA-driven polling', () => {
 
   it('goes by the previous sync\'s duration (read before the trigger) when the sync reports no progress', async () => {
     const previous = { status: 'completed', meta: { attempts: 1, time_completed: '2026-11-27 10:00:30+00:00', duration: 30 } };
-    const id = sim.addStorage({
+    const id = env.sim.addStorage({
       type: 'gcs_sa',
       project: 1,
       fields: previous,
       script: [{ status: 'completed', queuedMs: 100, runMs: 10_000, count: 0 }],
     });
-    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id, DEFAULT_POLL);
+    const report = await runSync(env.t.client, env.t.taskQueue, 'gcs_sa', id, DEFAULT_POLL);
     const eta = report.attempts[0]!.eta!;
     expect(eta.basis).toBe('previous-duration');
     expect(eta.checksBy.progress).toBe(0);

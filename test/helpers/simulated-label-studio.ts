@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { connectionEnvPrefix } from '../../src/config/label-studio-connections';
 import { LabelStudioSimulator, type SimulatorOptions } from '../../src/simulator';
 import { rememberSecret } from './secrets';
@@ -27,4 +27,18 @@ export function cliEnvFor(sim: LabelStudioSimulator, taskQueue: string): Record<
     [`${prefix}API_KEY`]: sim.legacyToken,
     LABEL_STUDIO_TEMPORAL_TASK_QUEUE: taskQueue,
   };
+}
+
+/** For a describe block: a simulator and a worker reaching it, started before its tests and stopped after. */
+export function simulatedLabelStudioPerFile(options: SimulatorOptions = {}): { sim: LabelStudioSimulator; t: TestTemporal } {
+  const env = {} as { sim: LabelStudioSimulator; t: TestTemporal };
+  beforeAll(async () => {
+    env.sim = await startSimulator(options);
+    env.t = await startWorkerFor(env.sim);
+  });
+  afterAll(async () => {
+    await env.t?.close();
+    await env.sim?.close();
+  });
+  return env;
 }
