@@ -20,7 +20,7 @@ export { syncWorkflowId } from './workflows/workflow-ids';
 export { SEARCH_ATTRIBUTE_DEFINITIONS } from './workflows/search-attributes';
 export { startTemporalDevServer, type RunningDevServer } from './local/temporal-dev-server';
 export { LabelStudioSimulator, type SimulatorOptions, type Fault } from './simulator';
-export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions } from './client/project-sync-client';
+export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions, type StartedProjectSync } from './client/project-sync-client';
 export type { SyncProjectExportsInput, StorageSelector, FailOn } from './workflows/project-sync-input';
 export type { ProjectSyncReport, StorageSyncResult } from './workflows/project-sync-report';
 export {
