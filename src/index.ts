@@ -5,7 +5,7 @@ export { startStorageSync, runStorageSync, awaitSyncReport, type StartSyncOption
 export { SyncWorkflowError } from './client/sync-failure';
 export { AesGcmPayloadCodec } from './codec/aes-gcm-codec';
 export { dataConverterFromEnv } from './config/payload-encryption';
-export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions } from './client/project-sync-client';
+export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions, type StartedProjectSync } from './client/project-sync-client';
 export {
   createSyncSchedule,
   compileSyncSchedule,

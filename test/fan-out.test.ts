@@ -94,7 +94,7 @@ describe('syncProjectExports', () => {
 
   it('carries the failure of a joined sync into its entry', async () => {
     const project = nextProject++;
-    const busy = sim.addStorage({ type: 's3', project, script: [{ status: 'failed', runMs: 1000, traceback: 'Traceback\nOSError: disk full' }] });
+    const busy = sim.addStorage({ type: 's3', project, script: [{ status: 'failed', runMs: 3000, traceback: 'Traceback\nOSError: disk full' }] }); // time for the fan-out to join on a busy machine
     await startStorageSync(t.client, syncInput('s3', busy, { maxAttempts: 1 }, TEST_CONNECTION), { taskQueue: t.taskQueue });
     await waitFor(() => sim.storage('s3', busy)['status'] === 'in_progress');
     const report = await fanOut({ project, failOn: 'none' });

@@ -253,7 +253,7 @@ describe('syncExportStorage', () => {
   });
 
   it('attaches to a sync that is already running instead of starting another', async () => {
-    const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', queuedMs: 300, runMs: 700 }] });
+    const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', queuedMs: 300, runMs: 2700 }] }); // 3 s for the workflow to start on a busy machine
     const res = await fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } });
     expect(res.status).toBe(200);
     const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);

@@ -13,8 +13,9 @@ import type { ListExportStoragesInput, StorageSummary } from './fan-out-types';
 export function createListExportStorages(registry: LabelStudioClientRegistry) {
   return async function listExportStorages({ connection, project, types, title, titlePattern }: ListExportStoragesInput): Promise<StorageSummary[]> {
     const client = resolveClient(registry, connection);
-    const listed = await asActivity(() => client.listExportStorages(project, types?.length === 1 ? types[0] : undefined));
+    // A bad pattern fails (non-retryable) before Label Studio is asked anything.
     const titleMatcher = titlePattern === undefined ? undefined : compileTitlePattern(titlePattern);
+    const listed = await asActivity(() => client.listExportStorages(project, types?.length === 1 ? types[0] : undefined));
     const summaries: StorageSummary[] = [];
     for (const s of listed) {
       if (!isStorageType(s.type)) {

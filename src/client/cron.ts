@@ -29,8 +29,8 @@ export function checkCron(expression: string): { problem?: string; zone?: string
   const values = new Map<FieldRule, FieldValues>();
   for (let i = 0; i < fields.length; i++) {
     const parsed = parseField(fields[i]!, layout[i]!);
-    if (typeof parsed === 'string') return { zone, problem: `has a bad ${layout[i]!.name} field ${JSON.stringify(fields[i])}: ${parsed}` };
-    values.set(layout[i]!, parsed);
+    if ('problem' in parsed) return { zone, problem: `has a bad ${layout[i]!.name} field ${JSON.stringify(fields[i])}: ${parsed.problem}` };
+    values.set(layout[i]!, parsed.values);
   }
   return { zone, problem: impossibleDate(values.get(DAY_OF_MONTH)!, values.get(MONTH)!, values.get(YEAR) ?? '*') };
 }
@@ -62,26 +62,26 @@ const LAYOUTS: Record<number, FieldRule[]> = {
 };
 
 /** The field's values, or the problem with it. `a/s` runs from a to the field's maximum, as in Temporal. */
-function parseField(field: string, rule: FieldRule): FieldValues | string {
-  if (field === '*') return '*';
+function parseField(field: string, rule: FieldRule): { values: FieldValues } | { problem: string } {
+  if (field === '*') return { values: '*' };
   const values = new Set<number>();
   for (const part of field.split(',')) {
     const [range, step, extra] = part.split('/');
-    if (extra !== undefined) return `"${part}" has more than one /`;
-    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) return `step "${step}" must be a whole number of at least 1`;
+    if (extra !== undefined) return { problem: `"${part}" has more than one /` };
+    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) return { problem: `step "${step}" must be a whole number of at least 1` };
     const bounds = range === '*' ? [String(rule.min), String(rule.max)] : range!.split('-');
-    if (bounds.length > 2) return `"${range}" is not a value or a range a-b`;
+    if (bounds.length > 2) return { problem: `"${range}" is not a value or a range a-b` };
     const ends: number[] = [];
     for (const bound of bounds) {
       const value = parseValue(bound, rule);
-      if (value === undefined) return `"${bound}" is not ${describe(rule)}`;
+      if (value === undefined) return { problem: `"${bound}" is not ${describe(rule)}` };
       ends.push(value);
     }
     const [first, last = step === undefined ? first! : rule.max] = ends;
-    if (last < first!) return `range "${range}" ends before it starts`;
+    if (last < first!) return { problem: `range "${range}" ends before it starts` };
     for (let v = first!; v <= last; v += Number(step ?? 1)) values.add(v);
   }
-  return values;
+  return { values };
 }
 
 function parseValue(text: string, rule: FieldRule): number | undefined {

@@ -17,7 +17,7 @@ export const jitterSchema = duration('0ms', '1d');
 /** After an outage, runs missed by at most this long still start. */
 export const catchupWindowSchema = duration('10s', '365d', 'Temporal does not take a catch-up window below 10s');
 
-const calendarValue = z.unknown(); // checked by checkCalendar, which names the allowed values per field
+const calendarValue = z.unknown().optional(); // checked by checkCalendar, which names the allowed values per field
 /** One calendar: the SDK's CalendarSpec, its keys checked here (a typo names the closest field). */
 const calendarSchema = strictObject({
   second: calendarValue,

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { invalidInput } from '../schema/invalid-input';
-import { resolvePipelineInput } from '../workflows/pipeline-input';
-import { closestName } from './did-you-mean';
+import { checkPipelineInput } from '../client/check-input';
+import { closestName } from '../schema/did-you-mean';
 import type { PipelineStartOptions } from './signal-pipeline';
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
@@ -75,6 +75,6 @@ export function resolveReceiverOptions(options: WebhookReceiverOptions): Resolve
     // zod's own messages name the expected type, never the value given: the secret is not echoed.
     throw invalidInput(`webhook receiver option ${issue.path.join('.') || '(options)'}`, issue.message);
   }
-  resolvePipelineInput({ ...parsed.data.pipeline, connection: parsed.data.connection, project: 1 });
+  checkPipelineInput({ ...parsed.data.pipeline, connection: parsed.data.connection, project: 1 });
   return parsed.data;
 }

@@ -164,6 +164,6 @@ describe('policy.verifyTarget', () => {
   });
 
   it('refuses anything else, naming the field', () => {
-    expect(() => resolveSyncInput(input('always'))).toThrow(/policy\.verifyTarget.*off, warn or strict/);
+    expect(() => resolveSyncInput(input('always'))).toThrow(/policy\.verifyTarget.*off, warn, strict/);
   });
 });
