@@ -16,8 +16,6 @@ export interface TemporalSession {
   namespace: string;
   /** The configured queue, or with `ownTaskQueue` and a worker here, a queue of this run's own. */
   taskQueue: string;
-  /** Whether a worker runs in this process. */
-  ownWorker: boolean;
   /** After a signal, how long to wait for the cancelled workflow's report. */
   cancelGraceMs: number;
   /** Set when this process started its own dev server. */
@@ -100,7 +98,7 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
     } else if (options.requireWorker) {
       await assertWorkerPolls(client, namespace, taskQueue);
     }
-    return { client, namespace, taskQueue, ownWorker, cancelGraceMs, uiUrl, embedded, close };
+    return { client, namespace, taskQueue, cancelGraceMs, uiUrl, embedded, close };
   } catch (err) {
     await close();
     throw err;
