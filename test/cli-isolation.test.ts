@@ -49,6 +49,15 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
     }
   });
 
+  it('--detach starts on the configured queue: the run outlives the process, a standalone worker ends it', async () => {
+    const id = sim.addStorage({ type: 's3', project: 1 });
+    const run = await sync(id, {}, ['--detach']);
+    expect(run.code, run.stderr).toBe(0);
+    const handle = t.client.workflow.getHandle(JSON.parse(run.stdout).workflowId);
+    expect((await handle.describe()).taskQueue).toBe(t.taskQueue);
+    expect(await handle.result()).toMatchObject({ outcome: 'completed', storage: { id } });
+  });
+
   it('--worker never with no worker on the queue: exit 4 at once, saying how to start one, nothing started', async () => {
     const id = sim.addStorage({ type: 's3', project: 1 });
     const queue = `nobody-${randomUUID()}`;

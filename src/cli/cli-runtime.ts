@@ -10,6 +10,12 @@ let installed = false;
  */
 export function installCliRuntime(options: { logLevel?: LogLevel } = {}): void {
   if (installed) return;
-  Runtime.install({ shutdownSignals: [], ...(options.logLevel ? { logger: new DefaultLogger(options.logLevel) } : {}) });
+  Runtime.install({
+    shutdownSignals: [],
+    // Native (core) logs print to stdout by default, into --json output (seen: a WARN when a cancelled
+    // activity completes); forwarded, they go through the logger to stderr.
+    telemetryOptions: { logging: { forward: {} } },
+    ...(options.logLevel ? { logger: new DefaultLogger(options.logLevel) } : {}),
+  });
   installed = true;
 }

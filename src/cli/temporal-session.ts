@@ -14,10 +14,8 @@ import { TemporalUnreachableError } from './temporal-unreachable';
 export interface TemporalSession {
   client: Client;
   namespace: string;
-  /** With a worker in this process, a queue of this run's own (no other worker can take its workflows); else the configured one. */
+  /** The configured queue, or with `ownTaskQueue` and a worker here, a queue of this run's own. */
   taskQueue: string;
-  /** Whether a worker runs in this process. */
-  ownWorker: boolean;
   /** After a signal, how long to wait for the cancelled workflow's report. */
   cancelGraceMs: number;
   /** Set when this process started its own dev server. */
@@ -34,6 +32,12 @@ export interface SessionOptions {
   log?: (line: string) => void;
   /** Without a worker here, fail fast (NoWorkerError) unless some worker polls the task queue. */
   requireWorker?: boolean;
+  /**
+   * With a worker here, poll a queue of this run's own, so no other worker (other settings) takes the
+   * workflows: only for workflows that end while the command waits; the webhook receiver's pipelines
+   * and --detach runs outlive the process and stay on the configured queue.
+   */
+  ownTaskQueue?: boolean;
 }
 
 /** How long the CLI waits for the Temporal server to answer before exiting 4 (the SDK's default; less gave false alarms on a loaded machine). */
@@ -54,7 +58,7 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
   const ownWorker = options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio));
   const labelStudio = ownWorker ? loadLabelStudioConnections(env) : undefined; // a configuration error before any server
   const cancelGraceMs = cancelGraceFromEnv(env);
-  const taskQueue = ownWorker ? `${taskQueueFromEnv(env)}-cli-${randomUUID()}` : taskQueueFromEnv(env);
+  const taskQueue = ownWorker && options.ownTaskQueue ? `${taskQueueFromEnv(env)}-cli-${randomUUID()}` : taskQueueFromEnv(env);
   try {
     let address: string;
     let namespace: string;
@@ -94,7 +98,7 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
     } else if (options.requireWorker) {
       await assertWorkerPolls(client, namespace, taskQueue);
     }
-    return { client, namespace, taskQueue, ownWorker, cancelGraceMs, uiUrl, embedded, close };
+    return { client, namespace, taskQueue, cancelGraceMs, uiUrl, embedded, close };
   } catch (err) {
     await close();
     throw err;

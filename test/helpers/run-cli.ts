@@ -41,7 +41,7 @@ export interface SpawnedCli {
  * The CLI as a process that gets signalled: node itself with tsx's loader, not the tsx wrapper, which
  * answers a signal with its own 128+n exit code.
  */
-export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): SpawnedCli {
+export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 600_000): SpawnedCli {
   const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

@@ -60,7 +60,7 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     }
     // The demo's worker reaches its Label Studio with the personal access token, as a user's would.
     const sessionEnv = demo ? { ...env, LABEL_STUDIO_URL: demo.ls.url, LABEL_STUDIO_API_KEY: demo.ls.personalAccessToken } : env;
-    const session = await openTemporalSession({ worker: demo ? 'always' : 'auto', log, requireWorker: true }, sessionEnv);
+    const session = await openTemporalSession({ worker: demo ? 'always' : 'auto', log, requireWorker: true, ownTaskQueue: true }, sessionEnv);
     closers.push(session.close);
 
     const started = await startStorageSync(session.client, input, { taskQueue: session.taskQueue });

@@ -43,7 +43,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
   const input: SyncProjectExportsInput = { connection: o.connection, project: Number(project), failOn: o.failOn, policy: policyFrom(o), ...projectFilterFrom(o) };
   checkProjectSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  const session = await openTemporalSession({ worker: o.worker, log: err, requireWorker: !o.detach });
+  const session = await openTemporalSession({ worker: o.worker, log: err, requireWorker: !o.detach, ownTaskQueue: !o.detach });
   try {
     const { handle } = await startProjectSync(session.client, input, { taskQueue: session.taskQueue, searchAttributes: o.searchAttributes });
     err(`started workflow ${handle.workflowId}`);

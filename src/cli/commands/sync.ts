@@ -44,7 +44,7 @@ async function runSync(type: string, id: number, options: SyncOptions): Promise<
   const input = toInput(type, id, options);
   checkSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  const session = await openTemporalSession({ worker: options.worker, log: err, requireWorker: !options.detach });
+  const session = await openTemporalSession({ worker: options.worker, log: err, requireWorker: !options.detach, ownTaskQueue: !options.detach });
   try {
     const started = await startStorageSync(session.client, input, {
       taskQueue: session.taskQueue,
