@@ -40,8 +40,8 @@ function expectClean(text: string): void {
   for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
 
-/** A client that must never be reached: the checks refuse the input before any call. */
-const unreachable = new Proxy({}, { get: () => { throw new Error('the client was called: the input was not refused first'); } }) as Client;
+/** A client that must never be reached: the checks refuse the input before any call. It has `workflow` for the receiver's option check. */
+const unreachable = new Proxy({}, { has: (_, key) => key === 'workflow', get: () => { throw new Error('the client was called: the input was not refused first'); } }) as Client;
 
 const storage = (extra: Record<string, unknown> = {}) => ({ storageType: 's3', storageId: 1, ...extra });
 const project = (extra: Record<string, unknown> = {}) => ({ project: 7, ...extra });
