@@ -17,7 +17,7 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
   let sim: LabelStudioSimulator;
   let t: TestTemporal;
   let env: Record<string, string>;
-  const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms', '--max-attempts', '1'];
+  const fast = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms', '--max-attempts', '1'];
 
   beforeAll(async () => {
     sim = await startSimulator();
@@ -107,7 +107,7 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
     it('an invalid cancellation grace period: exit 5 before anything starts', async () => {
       const run = await sync(1, { LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: '5s' });
       expect(run.code, run.stderr).toBe(5);
-      expect(run.stderr).toContain('LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: "5s" is not a positive whole number');
+      expect(run.stderr).toContain('LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: is not a whole number from 1 to 600000 (got "5s")');
     });
 
     it('the worker command exits 5 on a Label Studio configuration error, as every command does', async () => {

@@ -10,7 +10,7 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
   let sim: LabelStudioSimulator;
   let t: TestTemporal;
   let env: Record<string, string>;
-  const fast = ['--poll-initial', '100ms', '--poll-max', '300ms', '--retry-backoff', '100ms'];
+  const fast = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms'];
 
   beforeAll(async () => {
     sim = await startSimulator();

@@ -12,7 +12,8 @@ import { TEST_CONNECTION } from './helpers/temporal';
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const exec = promisify(execFile);
-// What the consumer project installs next to the package (linked from ours); the target SDKs stay out.
+// What the consumer project installs next to the package (linked from ours): its dependencies and the
+// Temporal SDK; the target SDKs stay out.
 const CONSUMER_PACKAGES = [
   '@temporalio/activity',
   '@temporalio/client',
@@ -22,8 +23,7 @@ const CONSUMER_PACKAGES = [
   '@temporalio/worker',
   '@temporalio/workflow',
   '@types/node',
-  'commander',
-  'undici',
+  ...Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies),
 ];
 // Nothing of the worker may load with the client door.
 const WORKER_ONLY = ['@temporalio/worker', '@temporalio/workflow', '@temporalio/activity', '@temporalio/core-bridge', '@temporalio/testing', 'webpack', 'undici', 'commander'];

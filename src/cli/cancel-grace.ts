@@ -5,5 +5,5 @@ export const DEFAULT_CANCEL_GRACE_MS = 5_000;
 
 /** How long a signalled command waits for the cancellation report (LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS). */
 export function cancelGraceFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  return envMilliseconds(env, 'LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS', DEFAULT_CANCEL_GRACE_MS, 60_000);
+  return envMilliseconds(env, 'LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS', DEFAULT_CANCEL_GRACE_MS, 600_000);
 }
