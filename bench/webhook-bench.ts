@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   };
   let workerReady!: () => void;
   const workerRunning = new Promise<void>((resolve) => (workerReady = resolve));
-  const worker = spawnTs('src/worker.ts', [], env, () => undefined, (line) => line.startsWith('label-studio-temporal worker:') && workerReady());
+  // The worker announces itself once polling, as a JSON log line by default.
+  const announced = (line: string) => line.includes('label-studio-temporal worker:') && workerReady();
+  const worker = spawnTs('src/worker.ts', [], env, announced, announced);
   const receiverLog: WebhookResult[] = [];
   const receiver = spawnTs(
     'src/cli/main.ts',
