@@ -203,14 +203,13 @@ describe('syncExportStorage against a real Label Studio', () => {
     });
 
     it('a wrong legacy key fails at once, without retries, saying the key was refused', async () => {
-      const started = Date.now();
+      // "At once" is the one request and the one activity attempt below, not a time.
       const err = await syncError(sync('localfiles', {}, BAD_KEY));
       expect(err.failureType).toBe('LabelStudio.unauthorized');
       expect(err.message).toMatch(/HTTP 401.*refused the API key/);
       expect(err.report?.attempts).toEqual([]);
       expect(proxies.badKey.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 401']);
       expect(await activityAttempts(BAD_KEY, 'localfiles')).toEqual([1]);
-      expect(Date.now() - started).toBeLessThan(10_000);
     });
 
     it('a wrong personal access token fails at once, without retries, saying the token was refused', async () => {
