@@ -1,4 +1,4 @@
-import { activityInfo, log } from '@temporalio/activity';
+import { activityInfo, Context, log } from '@temporalio/activity';
 import type { LabelStudioClient } from '../labelstudio/client';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { LabelStudioError } from '../labelstudio/errors';
@@ -13,23 +13,32 @@ import type { StorageRef, TriggerSyncInput, TriggerSyncResult } from './types';
  * queues a sync, so a retry (after a lost answer, a timeout or a worker crash) first reads the
  * storage: a count above the baseline means the earlier POST landed and must not be repeated.
  * A POST that got no answer at all may still be on its way: the activity waits until it cannot be.
+ * Its send time travels in the heartbeat details, so a retry after a crash mid-POST waits too.
  */
 export function createTriggerSync(registry: LabelStudioClientRegistry) {
   return async function triggerSync({ ref, baselineAttempts }: TriggerSyncInput): Promise<TriggerSyncResult> {
     const client = resolveClient(registry, ref.connection);
-    if (activityInfo().attempt > 1) {
-      const landed = await landedSince(client, ref, baselineAttempts, 0);
+    const { attempt, heartbeatDetails } = activityInfo();
+    if (attempt > 1) {
+      const earlier = (heartbeatDetails as PostInFlight | undefined)?.postSentAt ?? null;
+      const landed = await landedSince(client, ref, baselineAttempts, earlier ? settledAt(client, earlier) : 0, heartbeatDetails);
       if (landed) return landed;
     }
-    const sentAt = Date.now();
+    const inFlight = { postSentAt: Date.now() };
+    // Recorded before the POST leaves: a worker that dies mid-call leaves it to the next try.
+    Context.current().heartbeat(inFlight);
     let answer;
     try {
-      answer = await heartbeatWhile(() => client.triggerExportSync(ref.type, ref.id));
+      answer = await heartbeatWhile(() => client.triggerExportSync(ref.type, ref.id), inFlight);
     } catch (err) {
       if (err instanceof LabelStudioError && (err.kind === 'connection' || err.kind === 'timeout')) {
-        const landed = await landedSince(client, ref, baselineAttempts, settledAt(client, sentAt));
+        const landed = await landedSince(client, ref, baselineAttempts, settledAt(client, inFlight.postSentAt), inFlight);
         if (landed) return landed;
+        clearPostInFlight();
+        // The wait for the POST to land already spaced this try from the next one.
+        throw toActivityFailure(err, AFTER_SETTLING_RETRY_MS);
       }
+      clearPostInFlight(); // Label Studio answered: nothing of this POST is left on the way
       throw toActivityFailure(err);
     }
     const snapshot = toSnapshot(answer);
@@ -37,6 +46,19 @@ export function createTriggerSync(registry: LabelStudioClientRegistry) {
     return { snapshot, posted: true, syncAttempt: Math.max(snapshot.attempts, baselineAttempts + 1) };
   };
 }
+
+/** What a trigger heartbeats: when its POST left, while that POST may still be on the way. */
+interface PostInFlight {
+  postSentAt: number | null;
+}
+
+/** Failures flush the last heartbeat, so the next try knows it need not wait for this POST. */
+function clearPostInFlight(): void {
+  Context.current().heartbeat({ postSentAt: null } satisfies PostInFlight);
+}
+
+/** The retry of a POST that got no answer and provably did not land: the backoff was the wait itself. */
+const AFTER_SETTLING_RETRY_MS = 1_000;
 
 /**
  * When a POST that got no answer can no longer land: Label Studio registers a request it received
@@ -51,10 +73,10 @@ function settledAt(client: LabelStudioClient, sentAt: number): number {
  * it. A read that fails while the POST may still land does not end the activity: its retry would
  * read again too soon and could post a second time, so it looks again once the POST cannot land.
  */
-async function landedSince(client: LabelStudioClient, ref: StorageRef, baselineAttempts: number, settled: number): Promise<TriggerSyncResult | undefined> {
+async function landedSince(client: LabelStudioClient, ref: StorageRef, baselineAttempts: number, settled: number, details: unknown): Promise<TriggerSyncResult | undefined> {
   for (;;) {
     const settling = Date.now() < settled;
-    const current = await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id)).then(toSnapshot, (err: unknown) => {
+    const current = await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id), details).then(toSnapshot, (err: unknown) => {
       if (settling) return undefined;
       throw toActivityFailure(err);
     });
@@ -63,6 +85,6 @@ async function landedSince(client: LabelStudioClient, ref: StorageRef, baselineA
       return { snapshot: current, posted: false, syncAttempt: current.attempts };
     }
     if (!settling) return undefined;
-    await waitHeartbeating(settled);
+    await waitHeartbeating(settled, details);
   }
 }

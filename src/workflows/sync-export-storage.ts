@@ -52,7 +52,7 @@ const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumAtt
 const DEFAULT_RESPONSE_TIMEOUT_MS = 300_000;
 
 /** Every Label Studio activity heartbeats while its call runs: a dead worker is noticed this fast. */
-const HEARTBEAT_TIMEOUT_MS = 20_000;
+const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /** Beyond its Label Studio calls, an activity's start-to-close allows this for everything else. */
 const CALL_MARGIN_MS = 30_000;

@@ -1,0 +1,69 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTriggerSync } from '../src/activities/trigger-sync';
+import { LabelStudioClientRegistry } from '../src/labelstudio/client-registry';
+import type { LabelStudioSimulator } from '../src/simulator';
+import { startSimulator } from './helpers/simulated-label-studio';
+import { labelStudioConnection, TEST_CONNECTION } from './helpers/temporal';
+
+// The trigger's retry on its own, in the SDK's mock activity context (no worker, no server), against
+// the simulator. The try before it died with its POST on the way (a killed worker): only the heartbeat
+// details it left tell the retry whether that POST may still land.
+const RESPONSE_TIMEOUT_MS = 1_000;
+let sim: LabelStudioSimulator;
+let registry: LabelStudioClientRegistry;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  registry = new LabelStudioClientRegistry(
+    new Map([[TEST_CONNECTION, { ...labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken), responseTimeoutMs: RESPONSE_TIMEOUT_MS }]]),
+  );
+});
+
+afterAll(async () => {
+  await registry.close();
+  await sim.close();
+});
+
+function retryOfTrigger(id: number, heartbeatDetails: unknown) {
+  const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails, heartbeatTimeoutMs: 10_000 }, { logger: new DefaultLogger('ERROR') });
+  return env.run(createTriggerSync(registry), { ref: { connection: TEST_CONNECTION, type: 'gcs_sa', id }, baselineAttempts: 0 });
+}
+
+/** The dead try's POST: a proxy holds it, and nobody is left to read the answer. */
+function postOfDeadTry(id: number, heldMs: number): number {
+  sim.injectFault({ kind: 'hold', ms: heldMs, match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
+  const sentAt = Date.now();
+  void fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` }, signal: AbortSignal.timeout(50) }).catch(() => undefined);
+  return sentAt;
+}
+
+describe('triggerSync retried after its worker died mid-POST', () => {
+  it('waits for the POST the dead try left on the way and joins its sync instead of posting again', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    const sentAt = postOfDeadTry(id, RESPONSE_TIMEOUT_MS);
+    const result = await retryOfTrigger(id, { postSentAt: sentAt });
+    expect(result.posted).toBe(false);
+    expect(result.syncAttempt).toBe(1);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+  });
+
+  it('posts once the dead try\'s POST can no longer land, when it never did', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    const result = await retryOfTrigger(id, { postSentAt: Date.now() });
+    expect(result.posted).toBe(true);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    // The retry looked until twice the response timeout after the dead POST had passed.
+    const reads = sim.requests.filter((r) => r.method === 'GET' && r.path.includes(`/gcs_sa/${id}`));
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('posts at once when the try before it was answered by Label Studio (nothing left on the way)', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    const result = await retryOfTrigger(id, { postSentAt: null });
+    expect(result.posted).toBe(true);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    expect(sim.requests.filter((r) => r.path.includes(`/gcs_sa/${id}`)).map((r) => r.method)).toEqual(['GET', 'POST']);
+  });
+});
