@@ -2,6 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTriggerSync } from '../src/activities/trigger-sync';
+import type { TriggerSyncInput, TriggerSyncResult } from '../src/activities/types';
 import { LabelStudioClientRegistry } from '../src/labelstudio/client-registry';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { startSimulator } from './helpers/simulated-label-studio';
@@ -28,7 +29,9 @@ afterAll(async () => {
 
 function retryOfTrigger(id: number, heartbeatDetails: unknown) {
   const env = new MockActivityEnvironment({ attempt: 2, heartbeatDetails, heartbeatTimeoutMs: 10_000 }, { logger: new DefaultLogger('ERROR') });
-  return env.run(createTriggerSync(registry), { ref: { connection: TEST_CONNECTION, type: 'gcs_sa', id }, baselineAttempts: 0 });
+  const input: TriggerSyncInput = { ref: { connection: TEST_CONNECTION, type: 'gcs_sa', id }, baselineAttempts: 0 };
+  const trigger = createTriggerSync(registry);
+  return env.run<[TriggerSyncInput], TriggerSyncResult, typeof trigger>(trigger, input);
 }
 
 /** The dead try's POST: a proxy holds it, and nobody is left to read the answer. */

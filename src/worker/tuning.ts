@@ -6,7 +6,8 @@ import type { WorkerOptions } from '@temporalio/worker';
  * defaults (10 pollers, 2 of them on the shared queue) leave checks and new syncs waiting on the server,
  * so: more pollers, half of them on the shared queue where a new sync's first task waits, more activity
  * slots (checks wait on the network, not the CPU), and a bounded workflow cache (memory stays flat; an
- * evicted sync replays its short history).
+ * evicted sync replays its short history). A killed worker's cached syncs go to another worker after
+ * 3 s instead of the SDK's 10 s: a crash should cost seconds, and a replay of a short history is cheap.
  */
 export const SYNC_WORKER_TUNING = {
   maxConcurrentWorkflowTaskExecutions: 100,
@@ -15,4 +16,5 @@ export const SYNC_WORKER_TUNING = {
   maxConcurrentActivityTaskExecutions: 200,
   maxConcurrentActivityTaskPolls: 20,
   maxCachedWorkflows: 1_000,
+  stickyQueueScheduleToStartTimeout: '3s',
 } as const satisfies Partial<WorkerOptions>;
