@@ -44,9 +44,10 @@ const DURABLE_READ_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maxim
 /**
  * The sync POST gets fewer quick retries: Community validates the target inside the request and
  * answers 500 while it is gone, which is a failed attempt for the sync policy to retry, durably.
- * Five tries (about 15 s) keep a flaky proxy from costing an attempt.
+ * Five tries (about 11 s apart in all) keep a flaky proxy from costing an attempt; the 4 s cap keeps
+ * a run of faults from stacking up minutes of backoff on top of the settle waits for unanswered POSTs.
  */
-const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 5 } as const;
+const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 5 } as const;
 
 /** The worker's default LABEL_STUDIO_RESPONSE_TIMEOUT_MS, until its first read tells the real one. */
 const DEFAULT_RESPONSE_TIMEOUT_MS = 300_000;
