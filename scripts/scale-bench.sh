@@ -57,7 +57,7 @@ for db in temporal temporal_visibility; do
   schema=$([ "$db" = temporal ] && echo temporal || echo visibility)
   "${SQL[@]}" --db "$db" create-database >/dev/null
   "${SQL[@]}" --db "$db" setup-schema -v 0.0 >/dev/null
-  "${SQL[@]}" --db "$db" update-schema -d "$MOD/schema/postgresql/v12/$schema/versioned" >/dev/null
+  "${SQL[@]}" --db "$db" update-schema -d "$MOD/schema/postgresql/v12/$schema/versioned" >/dev/null 2>&1
 done
 
 # The module's development-postgres12 config on free ports; 4 history shards as there.
@@ -67,7 +67,7 @@ sed -e "s/127.0.0.1:5432/127.0.0.1:$PG_PORT/" -e "s/grpcPort: 7233/grpcPort: $FE
   "$MOD/config/development-postgres12.yaml" > "$WORK/temporal.yaml"
 nice -n 5 "$BIN/server" --config-file "$WORK/temporal.yaml" --allow-no-auth start > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-TEMPORAL=$(npx tsx -e 'import("./src/local/temporal-cli").then(async (m) => console.log(await m.findTemporalCli()))')
+TEMPORAL=$(npx tsx -e 'import { findTemporalCli } from "./src/local/temporal-cli"; findTemporalCli().then((p) => console.log(p));')
 for _ in $(seq 1 120); do
   "$TEMPORAL" operator cluster health --address "127.0.0.1:$FE_PORT" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$WORK/server.log" >&2; exit 1; }
