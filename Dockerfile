@@ -5,9 +5,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/bundle-workflows.ts scripts/worker-runtime-package.ts ./scripts/
+COPY scripts/bundle-zod.ts scripts/bundle-workflows.ts scripts/worker-runtime-package.ts ./scripts/
 COPY src ./src
-# Compiles and bundles the workflows once (dist/workflow-bundle.js): the worker starts without running webpack.
+# Compiles, bundles zod into one module and the workflows once (dist/workflow-bundle.js): the worker starts without running webpack.
 RUN npm run build
 # The image's node_modules: the package's dependencies and the peers a worker needs (the Temporal SDK and
 # the target SDKs), without the build and test tools.

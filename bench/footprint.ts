@@ -33,7 +33,7 @@ async function buildBase(ref: string): Promise<string> {
   const dir = join(WORK, 'base');
   mkdirSync(dir, { recursive: true });
   const archive = join(WORK, 'base.tar');
-  await sh('git', ['archive', '--output', archive, ref, 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src'], ROOT);
+  await sh('git', ['archive', '--output', archive, ref, 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts'], ROOT); // its build runs scripts/*
   await sh('tar', ['-xf', archive, '-C', dir], ROOT);
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const buildScript = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;

@@ -37,7 +37,7 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, '.lst'), { recursive: true });
   stage = mkdtempSync(join(ROOT, '.lst', 'package-'));
   await exec(join(BIN, 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist')], { cwd: ROOT });
-  await exec(join(BIN, 'tsx'), ['scripts/bundle-workflows.ts', join(stage, 'dist')], { cwd: ROOT });
+  for (const script of ['scripts/bundle-zod.ts', 'scripts/bundle-workflows.ts']) await exec(join(BIN, 'tsx'), [script, join(stage, 'dist')], { cwd: ROOT }); // as npm run build
   for (const file of ['package.json', 'LICENSE', 'README.md']) cpSync(join(ROOT, file), join(stage, file));
   const { stdout } = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', stage], { cwd: stage });
   const [tarball] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;

@@ -6,7 +6,8 @@ import { dataConverterFromEnv } from '../src/config/payload-encryption';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { readableText } from './helpers/readable-text';
-import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
+import { runCli } from './helpers/run-cli';
+import { cliEnvFor, startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { runSync } from './helpers/sync-run';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
@@ -41,6 +42,43 @@ describe('payload encryption (AesGcmPayloadCodec)', () => {
     // A client without the key gets ciphertext it cannot read, not the report.
     const keyless = new Client({ connection: t.client.connection, namespace: t.client.options.namespace });
     await expect(keyless.workflow.getHandle(handle.workflowId).result()).rejects.toThrow(/binary\/encrypted|encoding/i);
+  });
+
+  describe('the CLI with LST_PAYLOAD_KEY', () => {
+    const fast = ['--poll-initial', '1s', '--poll-max', '1s'];
+    const cli = (args: string[]) => runCli(args, { ...cliEnvFor(sim, t.taskQueue), LST_PAYLOAD_KEY: key.toString('base64'), LST_PAYLOAD_KEY_ID: 'test' });
+
+    it('reads the reports of an encrypting worker (sync --worker never, status) and sends it the input encrypted', async () => {
+      const title = `cli-codec-title-${randomUUID()}`;
+      const id = sim.addStorage({ type: 's3', project: 3, title });
+      const run = await cli(['sync', 's3', String(id), '-c', TEST_CONNECTION, '--json', '--worker', 'never', ...fast]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'completed', storage: { id, title } });
+
+      const workflowId = syncWorkflowId(TEST_CONNECTION, 's3', id);
+      const status = await cli(['status', workflowId, '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).report).toMatchObject({ outcome: 'completed', storage: { title } });
+
+      const history = readableText(await t.client.workflow.getHandle(workflowId).fetchHistory());
+      expect(history).not.toContain(title);
+      expect(history).not.toContain('"storageId"'); // the CLI's client encrypted the workflow input
+    });
+
+    it('encrypts on its own worker too: its sync completes and the history holds no plaintext report', async () => {
+      const title = `cli-worker-codec-title-${randomUUID()}`;
+      const id = sim.addStorage({ type: 's3', project: 3, title });
+      const run = await cli(['sync', 's3', String(id), '-c', TEST_CONNECTION, '--json', '--worker', 'always', ...fast]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'completed', storage: { id, title } });
+
+      const handle = t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 's3', id));
+      expect((await handle.describe()).taskQueue).toMatch(/-cli-/); // run by the CLI's worker, not the test's
+      const history = readableText(await handle.fetchHistory());
+      expect(history).toContain('binary/encrypted');
+      expect(history).not.toContain(title);
+      expect(history).not.toContain('"outcome"');
+    });
   });
 
   it('decodes payloads written under a previous key after rotation', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadLabelStudioConnections } from '../config/label-studio-connections';
+import { dataConverterFromEnv } from '../config/payload-encryption';
 import { taskQueueFromEnv } from '../config/task-queue';
 import { loadTemporalConnectConfig } from '../config/temporal-connection';
 import { startTemporalDevServer } from '../local/temporal-dev-server';
@@ -57,6 +58,8 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
   const hasLabelStudio = Boolean(env.LABEL_STUDIO_URL || env.LABEL_STUDIO_CONNECTIONS);
   const ownWorker = options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio));
   const labelStudio = ownWorker ? loadLabelStudioConnections(env) : undefined; // a configuration error before any server
+  // The client and this process's worker encode payloads as every other worker and client does (LST_PAYLOAD_KEY).
+  const dataConverter = dataConverterFromEnv(env);
   const cancelGraceMs = cancelGraceFromEnv(env);
   const taskQueue = ownWorker && options.ownTaskQueue ? `${taskQueueFromEnv(env)}-cli-${randomUUID()}` : taskQueueFromEnv(env);
   try {
@@ -82,14 +85,14 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
       throw new TemporalUnreachableError(address, err);
     });
     closers.push(() => connection.close());
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter });
     await checkNamespace(client.workflowService, namespace, address);
 
     if (labelStudio) {
       installCliRuntime();
       const native = await NativeConnection.connect({ ...(connectionOptions as object), address });
       closers.push(() => native.close());
-      const { worker, run } = await createSyncWorker({ connection: native, namespace, taskQueue, labelStudio });
+      const { worker, run } = await createSyncWorker({ connection: native, namespace, taskQueue, labelStudio, tuning: { dataConverter } });
       const running = run();
       closers.push(async () => {
         worker.shutdown();

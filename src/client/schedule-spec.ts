@@ -1,5 +1,5 @@
 import { DAYS_OF_WEEK, MONTHS, type CalendarSpec, type ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { duration } from '../schema/duration';
 import { strictObject } from '../schema/strict-object';
 import { checkCron } from './cron';

@@ -1,6 +1,6 @@
 import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import type { Duration } from '../schema/duration';
 import { text } from '../schema/fields';
 import { strictObject } from '../schema/strict-object';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { firstProblem } from '../schema/first-problem';
 import { httpUrl } from '../schema/http-url';
 import { ConfigError } from './config-error';

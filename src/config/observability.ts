@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { ConfigError } from './config-error';
 
 /** host:port, e.g. 0.0.0.0:9464 or [::]:9464: what both the metrics exporter and the health server bind. */

@@ -1,5 +1,5 @@
 import type { DataConverter } from '@temporalio/common';
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
 import { ConfigError } from './config-error';
 

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { MAX_CONNECT_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { wholeNumber } from '../schema/fields';
 import { httpUrl } from '../schema/http-url';

@@ -1,4 +1,4 @@
-import { RE2 } from 're2-wasm';
+import type { RE2 } from 're2-wasm';
 import { invalidInput } from '../schema/invalid-input';
 
 export interface TitleMatcher {
@@ -15,7 +15,7 @@ export function compileTitlePattern(pattern: string, field = 'titlePattern'): Ti
   if (cached) return cached;
   let matcher: RE2;
   try {
-    matcher = new RE2(pattern, 'u'); // re2-wasm requires the unicode flag
+    matcher = new (re2())(pattern, 'u'); // re2-wasm requires the unicode flag
   } catch (err) {
     const reason = (err as Error).message.replace(/^Invalid regular expression: \/.*\/u: /s, '');
     throw invalidInput(field, `is not a valid RE2 regular expression (${reason}); lookarounds and backreferences are not supported`);
@@ -28,3 +28,14 @@ export function compileTitlePattern(pattern: string, field = 'titlePattern'): Ti
 
 const MAX_CACHED = 256;
 const compiled = new Map<string, TitleMatcher>();
+
+let loaded: typeof RE2 | undefined;
+
+/**
+ * re2-wasm compiles its WebAssembly as soon as it is required (about 8 MB of memory): loaded at the
+ * first pattern, so a client that never gives one does not pay for it. Synchronous, as the checks are.
+ */
+function re2(): typeof RE2 {
+  loaded ??= (require('re2-wasm') as typeof import('re2-wasm')).RE2;
+  return loaded;
+}

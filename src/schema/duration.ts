@@ -1,5 +1,5 @@
 import { msToNumber } from '@temporalio/common/lib/time';
-import { z } from 'zod';
+import { z } from './zod';
 
 /** Milliseconds, or a string as Temporal reads durations (the `ms` package): "500ms", "30s", "5m", "2h", "1d". */
 export type Duration = number | string;

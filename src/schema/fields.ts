@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 /** A whole number in [min, max]. */
 export function wholeNumber(min: number, max: number) {

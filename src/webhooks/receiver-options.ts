@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { invalidInput } from '../schema/invalid-input';
 import { checkPipelineInput } from '../client/check-input';
 import { closestName } from '../schema/did-you-mean';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { duration } from '../schema/duration';
 import { oneOf, positiveId, text, wholeNumber } from '../schema/fields';
 import { parseInput } from '../schema/invalid-input';

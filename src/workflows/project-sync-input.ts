@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import type { ListExportStoragesInput } from '../activities/fan-out-types';
 import { oneOf, positiveId, wholeNumber } from '../schema/fields';
 import { parseInput } from '../schema/invalid-input';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../schema/zod';
 import { STORAGE_TYPES } from '../labelstudio/storage-types';
 import { duration } from '../schema/duration';
 import { oneOf, positiveId, wholeNumber } from '../schema/fields';

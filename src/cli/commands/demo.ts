@@ -6,7 +6,7 @@ import type { StorageType } from '../../labelstudio/storage-types';
 import { checkSyncInput } from '../../client/check-input';
 import type { SyncExportStorageInput, VerifyTarget } from '../../workflows/sync-policy';
 import { installCliRuntime } from '../cli-runtime';
-import { startDemoLabelStudio, type DemoLabelStudio } from '../demo/local-label-studio';
+import type { DemoLabelStudio } from '../demo/local-label-studio';
 import { userStorage } from '../demo/user-storage';
 import type { ExitCodeValue } from '../exit-codes';
 import { followSyncToTheEnd } from '../follow-sync';
@@ -50,6 +50,7 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     let demo: DemoLabelStudio | undefined;
     let input: SyncExportStorageInput;
     if (local) {
+      const { startDemoLabelStudio } = await import('../demo/local-label-studio.js'); // loaded by this command only
       demo = await startDemoLabelStudio(log);
       closers.push(demo.ls.stop);
       input = { storageType: 'localfiles', storageId: demo.storageId, policy: { verifyTarget: options.verifyTarget ?? 'strict' } };

@@ -5,7 +5,8 @@ import { ConfigError } from '../../config/config-error';
 import { checkPipelineInput } from '../../client/check-input';
 import { invalidInput } from '../../schema/invalid-input';
 import type { PipelineSync } from '../../workflows/pipeline-types';
-import { createWebhookReceiver, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH, type WebhookResult } from '../../webhooks';
+import type { WebhookResult } from '../../webhooks';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH } from '../../webhooks/receiver-options';
 import { openTemporalSession } from '../temporal-session';
 import { addPolicyOptions, policyFrom, type PolicyFlags } from './policy-options';
 import { addProjectFilterOptions, projectFilterFrom, type ProjectFilterFlags } from './project-filter-options';
@@ -87,6 +88,7 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
   const tls = await readTls(flags);
   checkPipelineInput({ ...pipeline, connection: flags.connection, project: 1 }); // bad settings fail before a server is started or reached
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { createWebhookReceiver } = await import('../../webhooks/receiver.js'); // loaded by this command only
   const session = await openTemporalSession({ worker: flags.worker, log });
   try {
     const receiver = createWebhookReceiver({
