@@ -3,14 +3,16 @@
 // 1 s timeout measures), the signals Temporal recorded, and per project the events each pipeline counted
 // against the events sent, the batches started (and how many the reconciliation started), and whether
 // the project's last batch saw its final annotation count: a lost webhook must delay a batch, not drop it.
-// Asserts nothing.
-import { spawn } from 'node:child_process';
+// The sender runs in a process of its own (bench/webhook-sender.ts), and the bench prints the CPU
+// each process used during the burst. Asserts nothing.
+import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { Agent, fetch } from 'undici';
+import { fetch } from 'undici';
 import { freeLoopbackPort } from '../src/local/child-process';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
@@ -18,6 +20,8 @@ import type { WebhookResult } from '../src/webhooks';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import type { PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
+import { cpuMs, pidsWith } from './proc-stats';
+import type { SenderMessage, SenderPlan } from './webhook-sender';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 50);
@@ -59,35 +63,25 @@ async function main(): Promise<void> {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  // Label Studio opens a connection per webhook (requests.post without a session): so does the bench.
-  const dispatcher = new Agent({ pipelining: 0, keepAliveTimeout: 1, connections: null });
+  const watchdogs = pidsWith('watchdog'); // the shell wrapping the server shares its command line
+  const temporalPid = pidsWith('start-dev', `--port ${server.address.split(':').pop()}`).find((pid) => !watchdogs.includes(pid));
+  const processes = { 'Temporal dev server': temporalPid, worker: worker.pid, receiver: receiver.pid };
 
   const sent = new Map<number, number>();
-  const latencies: number[] = [];
-  const codes = new Map<string, number>();
   try {
     await waitForHealth(url);
     await workerRunning; // its workflow bundling must not compete with the burst for the CPU
     console.log(`sending ${EVENTS} events over ${PROJECTS} projects in ${SPREAD_MS / 1000} s to ${url}…`);
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: EVENTS }, async (_, i) => {
-        await sleep((i * SPREAD_MS) / EVENTS);
-        const project = projects[i % PROJECTS]!;
-        sent.set(project, (sent.get(project) ?? 0) + 1);
-        sim.annotate(project, 1); // the annotation exists whether or not its webhook gets through
-        const body = JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: project }, annotation: { id: i, result: [] }, task: { id: i } });
-        const t0 = performance.now();
-        // Label Studio's WEBHOOK_TIMEOUT: after 1 s it gives up, and never retries.
-        const code = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body, dispatcher, signal: AbortSignal.timeout(1_000) }).then(
-          async (res) => (await res.arrayBuffer(), String(res.status)),
-          (err: Error) => (err.name === 'TimeoutError' ? 'no answer within 1 s' : `error ${err.message}`),
-        );
-        latencies.push(performance.now() - t0);
-        codes.set(code, (codes.get(code) ?? 0) + 1);
-      }),
-    );
-    const sendingMs = performance.now() - started;
+    const cpuBefore = cpuOf(processes);
+    const benchCpuBefore = process.cpuUsage();
+    // Label Studio moves the project's counters, then sends the webhook (whether or not it gets through).
+    const burst = await sendBurst({ url, secret, events: EVENTS, projects, spreadMs: SPREAD_MS }, (project) => {
+      sent.set(project, (sent.get(project) ?? 0) + 1);
+      sim.annotate(project, 1);
+    });
+    const cpuDuring = { ...cpuOf(processes, cpuBefore), sender: burst.cpuMs, 'bench (simulator)': cpuUsageMs(process.cpuUsage(benchCpuBefore)) };
+    const { latencies, sendingMs } = burst;
+    const codes = new Map(Object.entries(burst.codes));
 
     // Every pipeline has counted once its pending plus its batches hold every event it got.
     const counted = new Map<number, PipelineState>();
@@ -116,6 +110,9 @@ async function main(): Promise<void> {
     const received = receiverLog.map((r) => r.elapsedMs);
     console.log('answer latency (ms): as the sender saw it; from arrival to answer as the receiver measured it');
     console.table({ sender: percentiles(latencies), receiver: percentiles(received) });
+    console.log(`the sender's own event-loop delay (ms), so its figures are not its own stalls: ${JSON.stringify(burst.loopDelayMs)}`);
+    console.log(`CPU seconds used during the burst (${(sendingMs / 1000).toFixed(1)} s on ${availableParallelism()} cores)`);
+    console.table(Object.fromEntries(Object.entries(cpuDuring).map(([name, ms]) => [name, { 'CPU s': Number((ms / 1000).toFixed(1)) }])));
     const rows = projects.map((p) => ({
       project: p,
       sent: sent.get(p) ?? 0,
@@ -148,7 +145,6 @@ async function main(): Promise<void> {
       },
     });
   } finally {
-    await dispatcher.close();
     await Promise.all([receiver.stop(), worker.stop()]);
     for (const project of projects) await client.workflow.getHandle(pipelineWorkflowId('default', project)).terminate('bench over').catch(() => undefined);
     await connection.close();
@@ -158,6 +154,7 @@ async function main(): Promise<void> {
 }
 
 interface Child {
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -171,11 +168,31 @@ function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, onJson: 
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** Runs bench/webhook-sender.ts in a process of its own; `onEvent` is told of each webhook just before it is sent. */
+function sendBurst(plan: SenderPlan, onEvent: (project: number) => void): Promise<Extract<SenderMessage, { type: 'done' }>> {
+  const child = fork(join(__dirname, 'webhook-sender.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.send(plan);
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: SenderMessage) => (m.type === 'event' ? onEvent(m.project) : resolve(m)));
+    child.once('exit', (code) => reject(new Error(`the sender exited (${code}) before it reported`)));
+  });
+}
+
+/** CPU ms each process used (since `since`, when given). */
+function cpuOf(pids: Record<string, number | undefined>, since: Record<string, number> = {}): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (pid ? cpuMs(pid) : NaN) - (since[name] ?? 0)]));
+}
+
+function cpuUsageMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 async function waitForHealth(url: string): Promise<void> {
