@@ -7,7 +7,8 @@
 // each process used during the burst. Asserts nothing.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +19,7 @@ import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { WebhookResult } from '../src/webhooks';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { eventsCounted } from '../src/workflows/events-counted';
 import type { PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { cpuMs, pidsWith } from './proc-stats';
@@ -54,12 +56,18 @@ async function main(): Promise<void> {
   const announced = (line: string) => line.includes('label-studio-temporal worker:') && workerReady();
   const worker = spawnTs('src/worker.ts', [], env, announced, announced);
   const receiverLog: WebhookResult[] = [];
+  let deliveryErrors = 0;
+  // The receiver answers once an event is in its journal and delivers it to Temporal behind the answer:
+  // under this burst, Temporal on a shared 2-core machine confirms a signal in up to 2 s, Label Studio waits 1 s.
+  const journal = await mkdtemp(join(tmpdir(), 'webhook-journal-'));
   const receiver = spawnTs(
     'src/cli/main.ts',
-    ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '5s'],
+    ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--journal', journal, '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '5s'],
     env,
     (line) => {
-      if (line.startsWith('{')) receiverLog.push(JSON.parse(line) as WebhookResult);
+      const entry = JSON.parse(line) as WebhookResult | { deliveryError: string };
+      if ('deliveryError' in entry) deliveryErrors += 1;
+      else receiverLog.push(entry);
     },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -86,14 +94,18 @@ async function main(): Promise<void> {
     // Every pipeline has counted once its pending plus its batches hold every event it got.
     const counted = new Map<number, PipelineState>();
     const deadline = Date.now() + 300_000;
+    let lastProgress = { total: -1, at: Date.now() };
     while (Date.now() < deadline) {
       for (const project of projects) {
         const state = await client.workflow.getHandle(pipelineWorkflowId('default', project)).query(pipelineStateQuery).catch(() => undefined);
         if (state) counted.set(project, state);
       }
       // Settled: idle, and the last batch read the project's final counters (the reconciliation's job when events were lost).
-      const settled = projects.every((p) => counted.get(p)?.phase === 'idle' && counted.get(p)?.pending === null && counted.get(p)?.seen?.annotations === sent.get(p));
-      if (settled) break;
+      // And every event counted, or none more for longer than the receiver's longest retry pause (deliveries trail the answers).
+      const total = sum(projects.map((p) => eventsCounted(counted.get(p))));
+      if (total !== lastProgress.total) lastProgress = { total, at: Date.now() };
+      const idle = projects.every((p) => counted.get(p)?.phase === 'idle' && counted.get(p)?.pending === null && counted.get(p)?.seen?.annotations === sent.get(p));
+      if (idle && (total === EVENTS || Date.now() - lastProgress.at > 35_000)) break;
       await sleep(1_000);
     }
     let signals = 0;
@@ -116,7 +128,7 @@ async function main(): Promise<void> {
     const rows = projects.map((p) => ({
       project: p,
       sent: sent.get(p) ?? 0,
-      counted: eventsOf(counted.get(p)),
+      counted: eventsCounted(counted.get(p)),
       batches: counted.get(p)?.batchesDone ?? 0,
       reconciled: counted.get(p)?.recent.filter((b) => b.reconciled).length ?? 0,
       covered: counted.get(p)?.seen?.annotations === sent.get(p),
@@ -142,6 +154,7 @@ async function main(): Promise<void> {
         'sending took (s)': Number((sendingMs / 1000).toFixed(1)),
         'signals recorded by Temporal': signals,
         'events per signal': Number((EVENTS / Math.max(1, signals)).toFixed(1)),
+        'deliveries retried': deliveryErrors,
       },
     });
   } finally {
@@ -150,6 +163,7 @@ async function main(): Promise<void> {
     await connection.close();
     await sim.close();
     await server.stop();
+    await rm(journal, { recursive: true, force: true });
   }
 }
 
@@ -211,10 +225,6 @@ function percentiles(values: number[]): Record<string, number> {
   return { answers: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: Math.round(sorted.at(-1) ?? NaN) };
 }
 
-function eventsOf(state: PipelineState | undefined): number {
-  if (!state) return 0;
-  return (state.pending?.events ?? 0) + state.recent.reduce((n, b) => n + b.events, 0);
-}
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
