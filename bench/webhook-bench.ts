@@ -7,10 +7,10 @@
 // each process used during the burst. Asserts nothing.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { fetch } from 'undici';
@@ -50,25 +50,18 @@ async function main(): Promise<void> {
     LABEL_STUDIO_API_KEY: sim.legacyToken,
     LABEL_STUDIO_WEBHOOK_SECRET: secret,
   };
-  let workerReady!: () => void;
-  const workerRunning = new Promise<void>((resolve) => (workerReady = resolve));
-  // The worker announces itself once polling, as a JSON log line by default.
-  const announced = (line: string) => line.includes('label-studio-temporal worker:') && workerReady();
-  const worker = spawnTs('src/worker.ts', [], env, announced, announced);
-  const receiverLog: WebhookResult[] = [];
-  let deliveryErrors = 0;
+  // Their logs go to files: through a pipe, a child whose reader (this busy process) falls behind
+  // blocks on its next log line, and a receiver blocked so accepts no connection.
+  const logs = await mkdtemp(join(tmpdir(), 'webhook-bench-'));
+  const worker = spawnTs('src/worker.ts', [], env, join(logs, 'worker.log'));
   // The receiver answers once an event is in its journal and delivers it to Temporal behind the answer:
   // under this burst, Temporal on a shared 2-core machine confirms a signal in up to 2 s, Label Studio waits 1 s.
-  const journal = await mkdtemp(join(tmpdir(), 'webhook-journal-'));
+  const journal = join(logs, 'journal');
   const receiver = spawnTs(
     'src/cli/main.ts',
     ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--journal', journal, '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '5s'],
     env,
-    (line) => {
-      const entry = JSON.parse(line) as WebhookResult | { deliveryError: string };
-      if ('deliveryError' in entry) deliveryErrors += 1;
-      else receiverLog.push(entry);
-    },
+    join(logs, 'receiver.log'),
   );
   const url = `http://127.0.0.1:${port}`;
   const watchdogs = pidsWith('watchdog'); // the shell wrapping the server shares its command line
@@ -78,7 +71,8 @@ async function main(): Promise<void> {
   const sent = new Map<number, number>();
   try {
     await waitForHealth(url);
-    await workerRunning; // its workflow bundling must not compete with the burst for the CPU
+    // The worker announces itself once polling; its workflow bundling must not compete with the burst for the CPU.
+    await waitForLine(worker, (line) => line.includes('label-studio-temporal worker:'));
     console.log(`sending ${EVENTS} events over ${PROJECTS} projects in ${SPREAD_MS / 1000} s to ${url}…`);
     const cpuBefore = cpuOf(processes);
     const benchCpuBefore = process.cpuUsage();
@@ -114,7 +108,16 @@ async function main(): Promise<void> {
       signals += history?.events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
     }
 
-    console.log('\nanswers: as the sender saw them (it waits 1 s, as Label Studio does), and as the receiver gave them');
+    const receiverLog: WebhookResult[] = [];
+    let deliveryErrors = 0;
+    for (const line of await receiver.lines()) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as WebhookResult | { deliveryError: string };
+      if ('deliveryError' in entry) deliveryErrors += 1;
+      else receiverLog.push(entry);
+    }
+    console.log(`\nlogs of the worker and the receiver: ${logs}`);
+    console.log('answers: as the sender saw them (it waits 1 s, as Label Studio does), and as the receiver gave them');
     const given = new Map<string, number>();
     for (const r of receiverLog) given.set(String(r.status), (given.get(String(r.status)) ?? 0) + 1);
     const allCodes = [...new Set([...codes.keys(), ...given.keys()])].sort();
@@ -163,26 +166,25 @@ async function main(): Promise<void> {
     await connection.close();
     await sim.close();
     await server.stop();
-    await rm(journal, { recursive: true, force: true });
   }
 }
 
 interface Child {
   pid: number | undefined;
+  /** What it wrote to stderr so far. */
+  lines(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
-/** A TypeScript entry point of this package in a process of its own; stderr lines go to `onLine`. */
-function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, onJson: (line: string) => void, onText: (line: string) => void = () => undefined): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', entry), ...args], { env, stdio: ['ignore', 'inherit', 'pipe'] });
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (line.startsWith('{')) return onJson(line);
-    onText(line);
-    if (!/^\s|\[INFO\]|^}/.test(line)) process.stderr.write(`[${entry}] ${line}\n`);
-  });
+/** A TypeScript entry point of this package in a process of its own, its stderr written to `logFile`. */
+function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Child {
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', entry), ...args], { env, stdio: ['ignore', 'inherit', log] });
+  closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     pid: child.pid,
+    lines: async () => (await readFile(logFile, 'utf8')).split('\n'),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -207,6 +209,13 @@ function cpuOf(pids: Record<string, number | undefined>, since: Record<string, n
 
 function cpuUsageMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
+}
+
+async function waitForLine(child: Child, match: (line: string) => boolean): Promise<void> {
+  for (let deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(250)) {
+    if ((await child.lines()).some(match)) return;
+  }
+  throw new Error('the worker did not start within 10 min');
 }
 
 async function waitForHealth(url: string): Promise<void> {
