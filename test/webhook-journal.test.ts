@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FailureType } from '../src/failure-types';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { createWebhookReceiver, type WebhookReceiver } from '../src/webhooks';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
@@ -85,6 +86,13 @@ describe('webhook receiver with a journal', () => {
     } finally {
       await restarted.close();
     }
+  });
+
+  it('refuses a journal directory it cannot use, naming the option', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, '');
+    const receiver = receiverOn(file);
+    await expect(receiver.listen(0)).rejects.toMatchObject({ type: FailureType.InvalidInput, message: expect.stringMatching(/journal "[^"]*a-file" cannot be used as the journal directory \(EEXIST\)/) });
   });
 
   it('does not count twice a delivery resent because its confirmation never reached the journal', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { invalidInput } from '../schema/invalid-input';
 import { EventCoalescer } from './coalescer';
 import { EventJournal } from './event-journal';
 import { JournaledDelivery } from './journaled-delivery';
@@ -89,7 +90,10 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
     listen: async (port, host = '127.0.0.1') => {
       if (options.journal && !journaled) {
         const onError = options.onDeliveryError ?? (() => undefined);
-        journaled = new JournaledDelivery(await EventJournal.open(options.journal), signal, (err, project) => onError(err as Error, project));
+        const journal = await EventJournal.open(options.journal).catch((err: NodeJS.ErrnoException) => {
+          throw invalidInput('webhook receiver option journal', `${JSON.stringify(options.journal)} cannot be used as the journal directory (${err.code ?? err.message}): give a writable directory on a persistent volume`);
+        });
+        journaled = new JournaledDelivery(journal, signal, (err, project) => onError(err as Error, project));
         journaled.resume();
       }
       return new Promise((resolve, reject) => {
