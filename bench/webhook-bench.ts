@@ -3,21 +3,27 @@
 // 1 s timeout measures), the signals Temporal recorded, and per project the events each pipeline counted
 // against the events sent, the batches started (and how many the reconciliation started), and whether
 // the project's last batch saw its final annotation count: a lost webhook must delay a batch, not drop it.
-// Asserts nothing.
-import { spawn } from 'node:child_process';
+// The sender runs in a process of its own (bench/webhook-sender.ts), and the bench prints the CPU
+// each process used during the burst. Asserts nothing.
+import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { Agent, fetch } from 'undici';
+import { fetch } from 'undici';
 import { freeLoopbackPort } from '../src/local/child-process';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { WebhookResult } from '../src/webhooks';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { eventsCounted } from '../src/workflows/events-counted';
 import type { PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
+import { cpuMs, pidsWith } from './proc-stats';
+import type { SenderMessage, SenderPlan } from './webhook-sender';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 50);
@@ -44,62 +50,56 @@ async function main(): Promise<void> {
     LABEL_STUDIO_API_KEY: sim.legacyToken,
     LABEL_STUDIO_WEBHOOK_SECRET: secret,
   };
-  let workerReady!: () => void;
-  const workerRunning = new Promise<void>((resolve) => (workerReady = resolve));
-  // The worker announces itself once polling, as a JSON log line by default.
-  const announced = (line: string) => line.includes('label-studio-temporal worker:') && workerReady();
-  const worker = spawnTs('src/worker.ts', [], env, announced, announced);
-  const receiverLog: WebhookResult[] = [];
+  // Their logs go to files: through a pipe, a child whose reader (this busy process) falls behind
+  // blocks on its next log line, and a receiver blocked so accepts no connection.
+  const logs = await mkdtemp(join(tmpdir(), 'webhook-bench-'));
+  const worker = spawnTs('src/worker.ts', [], env, join(logs, 'worker.log'));
+  // The receiver answers once an event is in its journal and delivers it to Temporal behind the answer:
+  // under this burst, Temporal on a shared 2-core machine confirms a signal in up to 2 s, Label Studio waits 1 s.
+  const journal = join(logs, 'journal');
   const receiver = spawnTs(
     'src/cli/main.ts',
-    ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '5s'],
+    ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--journal', journal, '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '5s'],
     env,
-    (line) => {
-      if (line.startsWith('{')) receiverLog.push(JSON.parse(line) as WebhookResult);
-    },
+    join(logs, 'receiver.log'),
   );
   const url = `http://127.0.0.1:${port}`;
-  // Label Studio opens a connection per webhook (requests.post without a session): so does the bench.
-  const dispatcher = new Agent({ pipelining: 0, keepAliveTimeout: 1, connections: null });
+  const watchdogs = pidsWith('watchdog'); // the shell wrapping the server shares its command line
+  const temporalPid = pidsWith('start-dev', `--port ${server.address.split(':').pop()}`).find((pid) => !watchdogs.includes(pid));
+  const processes = { 'Temporal dev server': temporalPid, worker: worker.pid, receiver: receiver.pid };
 
   const sent = new Map<number, number>();
-  const latencies: number[] = [];
-  const codes = new Map<string, number>();
   try {
     await waitForHealth(url);
-    await workerRunning; // its workflow bundling must not compete with the burst for the CPU
+    // The worker announces itself once polling; its workflow bundling must not compete with the burst for the CPU.
+    await waitForLine(worker, (line) => line.includes('label-studio-temporal worker:'));
     console.log(`sending ${EVENTS} events over ${PROJECTS} projects in ${SPREAD_MS / 1000} s to ${url}…`);
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: EVENTS }, async (_, i) => {
-        await sleep((i * SPREAD_MS) / EVENTS);
-        const project = projects[i % PROJECTS]!;
-        sent.set(project, (sent.get(project) ?? 0) + 1);
-        sim.annotate(project, 1); // the annotation exists whether or not its webhook gets through
-        const body = JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: project }, annotation: { id: i, result: [] }, task: { id: i } });
-        const t0 = performance.now();
-        // Label Studio's WEBHOOK_TIMEOUT: after 1 s it gives up, and never retries.
-        const code = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body, dispatcher, signal: AbortSignal.timeout(1_000) }).then(
-          async (res) => (await res.arrayBuffer(), String(res.status)),
-          (err: Error) => (err.name === 'TimeoutError' ? 'no answer within 1 s' : `error ${err.message}`),
-        );
-        latencies.push(performance.now() - t0);
-        codes.set(code, (codes.get(code) ?? 0) + 1);
-      }),
-    );
-    const sendingMs = performance.now() - started;
+    const cpuBefore = cpuOf(processes);
+    const benchCpuBefore = process.cpuUsage();
+    // Label Studio moves the project's counters, then sends the webhook (whether or not it gets through).
+    const burst = await sendBurst({ url, secret, events: EVENTS, projects, spreadMs: SPREAD_MS }, (project) => {
+      sent.set(project, (sent.get(project) ?? 0) + 1);
+      sim.annotate(project, 1);
+    });
+    const cpuDuring = { ...cpuOf(processes, cpuBefore), sender: burst.cpuMs, 'bench (simulator)': cpuUsageMs(process.cpuUsage(benchCpuBefore)) };
+    const { latencies, sendingMs } = burst;
+    const codes = new Map(Object.entries(burst.codes));
 
     // Every pipeline has counted once its pending plus its batches hold every event it got.
     const counted = new Map<number, PipelineState>();
     const deadline = Date.now() + 300_000;
+    let lastProgress = { total: -1, at: Date.now() };
     while (Date.now() < deadline) {
       for (const project of projects) {
         const state = await client.workflow.getHandle(pipelineWorkflowId('default', project)).query(pipelineStateQuery).catch(() => undefined);
         if (state) counted.set(project, state);
       }
       // Settled: idle, and the last batch read the project's final counters (the reconciliation's job when events were lost).
-      const settled = projects.every((p) => counted.get(p)?.phase === 'idle' && counted.get(p)?.pending === null && counted.get(p)?.seen?.annotations === sent.get(p));
-      if (settled) break;
+      // And every event counted, or none more for longer than the receiver's longest retry pause (deliveries trail the answers).
+      const total = sum(projects.map((p) => eventsCounted(counted.get(p))));
+      if (total !== lastProgress.total) lastProgress = { total, at: Date.now() };
+      const idle = projects.every((p) => counted.get(p)?.phase === 'idle' && counted.get(p)?.pending === null && counted.get(p)?.seen?.annotations === sent.get(p));
+      if (idle && (total === EVENTS || Date.now() - lastProgress.at > 35_000)) break;
       await sleep(1_000);
     }
     let signals = 0;
@@ -108,7 +108,16 @@ async function main(): Promise<void> {
       signals += history?.events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
     }
 
-    console.log('\nanswers: as the sender saw them (it waits 1 s, as Label Studio does), and as the receiver gave them');
+    const receiverLog: WebhookResult[] = [];
+    let deliveryErrors = 0;
+    for (const line of await receiver.lines()) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as WebhookResult | { deliveryError: string };
+      if ('deliveryError' in entry) deliveryErrors += 1;
+      else receiverLog.push(entry);
+    }
+    console.log(`\nlogs of the worker and the receiver: ${logs}`);
+    console.log('answers: as the sender saw them (it waits 1 s, as Label Studio does), and as the receiver gave them');
     const given = new Map<string, number>();
     for (const r of receiverLog) given.set(String(r.status), (given.get(String(r.status)) ?? 0) + 1);
     const allCodes = [...new Set([...codes.keys(), ...given.keys()])].sort();
@@ -116,10 +125,13 @@ async function main(): Promise<void> {
     const received = receiverLog.map((r) => r.elapsedMs);
     console.log('answer latency (ms): as the sender saw it; from arrival to answer as the receiver measured it');
     console.table({ sender: percentiles(latencies), receiver: percentiles(received) });
+    console.log(`the sender's own event-loop delay (ms), so its figures are not its own stalls: ${JSON.stringify(burst.loopDelayMs)}`);
+    console.log(`CPU seconds used during the burst (${(sendingMs / 1000).toFixed(1)} s on ${availableParallelism()} cores)`);
+    console.table(Object.fromEntries(Object.entries(cpuDuring).map(([name, ms]) => [name, { 'CPU s': Number((ms / 1000).toFixed(1)) }])));
     const rows = projects.map((p) => ({
       project: p,
       sent: sent.get(p) ?? 0,
-      counted: eventsOf(counted.get(p)),
+      counted: eventsCounted(counted.get(p)),
       batches: counted.get(p)?.batchesDone ?? 0,
       reconciled: counted.get(p)?.recent.filter((b) => b.reconciled).length ?? 0,
       covered: counted.get(p)?.seen?.annotations === sent.get(p),
@@ -145,10 +157,10 @@ async function main(): Promise<void> {
         'sending took (s)': Number((sendingMs / 1000).toFixed(1)),
         'signals recorded by Temporal': signals,
         'events per signal': Number((EVENTS / Math.max(1, signals)).toFixed(1)),
+        'deliveries retried': deliveryErrors,
       },
     });
   } finally {
-    await dispatcher.close();
     await Promise.all([receiver.stop(), worker.stop()]);
     for (const project of projects) await client.workflow.getHandle(pipelineWorkflowId('default', project)).terminate('bench over').catch(() => undefined);
     await connection.close();
@@ -158,24 +170,52 @@ async function main(): Promise<void> {
 }
 
 interface Child {
+  pid: number | undefined;
+  /** What it wrote to stderr so far. */
+  lines(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
-/** A TypeScript entry point of this package in a process of its own; stderr lines go to `onLine`. */
-function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, onJson: (line: string) => void, onText: (line: string) => void = () => undefined): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', entry), ...args], { env, stdio: ['ignore', 'inherit', 'pipe'] });
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (line.startsWith('{')) return onJson(line);
-    onText(line);
-    if (!/^\s|\[INFO\]|^}/.test(line)) process.stderr.write(`[${entry}] ${line}\n`);
-  });
+/** A TypeScript entry point of this package in a process of its own, its stderr written to `logFile`. */
+function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Child {
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', entry), ...args], { env, stdio: ['ignore', 'inherit', log] });
+  closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid,
+    lines: async () => (await readFile(logFile, 'utf8')).split('\n'),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** Runs bench/webhook-sender.ts in a process of its own; `onEvent` is told of each webhook just before it is sent. */
+function sendBurst(plan: SenderPlan, onEvent: (project: number) => void): Promise<Extract<SenderMessage, { type: 'done' }>> {
+  const child = fork(join(__dirname, 'webhook-sender.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.send(plan);
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: SenderMessage) => (m.type === 'event' ? onEvent(m.project) : resolve(m)));
+    child.once('exit', (code) => reject(new Error(`the sender exited (${code}) before it reported`)));
+  });
+}
+
+/** CPU ms each process used (since `since`, when given). */
+function cpuOf(pids: Record<string, number | undefined>, since: Record<string, number> = {}): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (pid ? cpuMs(pid) : NaN) - (since[name] ?? 0)]));
+}
+
+function cpuUsageMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+async function waitForLine(child: Child, match: (line: string) => boolean): Promise<void> {
+  for (let deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(250)) {
+    if ((await child.lines()).some(match)) return;
+  }
+  throw new Error('the worker did not start within 10 min');
 }
 
 async function waitForHealth(url: string): Promise<void> {
@@ -194,10 +234,6 @@ function percentiles(values: number[]): Record<string, number> {
   return { answers: sorted.length, p50: at(50), p90: at(90), p99: at(99), max: Math.round(sorted.at(-1) ?? NaN) };
 }
 
-function eventsOf(state: PipelineState | undefined): number {
-  if (!state) return 0;
-  return (state.pending?.events ?? 0) + state.recent.reduce((n, b) => n + b.events, 0);
-}
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);

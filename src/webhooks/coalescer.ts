@@ -1,4 +1,4 @@
-import { mergeEvents, type AnnotationEvent, type AnnotationEvents } from '../workflows/annotation-events';
+import { mergeAll, type AnnotationEvent, type AnnotationEvents } from '../workflows/annotation-events';
 
 interface Waiting {
   event: AnnotationEvent;
@@ -32,7 +32,7 @@ export class EventCoalescer {
     this.busy.add(project);
     try {
       for (let batch = this.take(project); batch.length > 0; batch = this.take(project)) {
-        const merged = batch.reduce<AnnotationEvents | null>((events, w) => mergeEvents(events, w.event), null)!;
+        const merged = mergeAll(batch.map((w) => w.event));
         try {
           const workflowId = await this.send(merged);
           batch.forEach((w) => w.resolve(workflowId));

@@ -34,7 +34,7 @@ export const receiverOptionsSchema = z
     secretHeader: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name').default(DEFAULT_SECRET_HEADER),
     /** Larger bodies are refused with 413. */
     maxBodyBytes: z.int().min(1).max(2 ** 31).default(DEFAULT_MAX_BODY_BYTES),
-    /** Time allowed for Temporal to take the event: Label Studio gives up after 1 s (WEBHOOK_TIMEOUT). */
+    /** Time allowed for Temporal (or the journal) to take the event: Label Studio gives up after 1 s (WEBHOOK_TIMEOUT). */
     temporalTimeoutMs: ms(50, 60_000, 800),
     /** A sender must have sent its headers within this time… */
     headersTimeoutMs: ms(100, 600_000, 5_000),
@@ -42,6 +42,13 @@ export const receiverOptionsSchema = z
     requestTimeoutMs: ms(100, 600_000, 10_000),
     /** Connections beyond this many are closed as they arrive. */
     maxConnections: z.int().min(1).max(1_000_000).default(DEFAULT_MAX_CONNECTIONS),
+    /**
+     * A directory for the event journal: an event is answered 202 once it is fsync'd there, and
+     * delivered to Temporal in the background (resent after a restart). Must be on a persistent volume.
+     */
+    journal: z.string().min(1).optional(),
+    /** Called when a journaled delivery fails; it is retried. */
+    onDeliveryError: z.custom<(err: Error, project: number) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     /** PEM certificate and key: serve HTTPS, so the secret header never crosses the network in clear text. */
     tls: z.strictObject({ cert: pem, key: pem }).optional(),
     /** Called once per request with what was answered. */

@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { invalidInput } from '../schema/invalid-input';
 import { EventCoalescer } from './coalescer';
+import { EventJournal } from './event-journal';
+import { JournaledDelivery } from './journaled-delivery';
 import { parseAnnotationEvent } from './parse-event';
 import { readBody } from './read-body';
 import { WebhookRejection } from './rejection';
 import { resolveReceiverOptions, type WebhookReceiverOptions, type WebhookResult } from './receiver-options';
 import { secretMatches } from './secret';
-import { signalAnnotationPipeline } from './signal-pipeline';
+import { pipelineIdFor, signalAnnotationPipeline } from './signal-pipeline';
+import type { AnnotationEvent, AnnotationEvents } from '../workflows/annotation-events';
 
 export interface WebhookReceiver {
   /** An https.Server (a subclass) when `tls` is set. */
@@ -22,9 +26,11 @@ const DELIVERY_DEADLINE_MS = 30_000;
 /**
  * An HTTP(S) receiver for Label Studio's annotation webhooks: each accepted event is signalled to its
  * project's annotationPipeline (started if needed). Answers 202 once Temporal has recorded the event
- * in the pipeline's history; 401 without the secret, 400 for what it cannot use, 413 for oversized
- * bodies (nothing is started in those cases); 503 when Temporal does not confirm in time (the event
- * may still arrive; the pipeline's reconciliation catches a lost one). GET /healthz answers 200.
+ * in the pipeline's history, or with `journal`, once the event is fsync'd to the receiver's journal
+ * (delivered in the background, resent after a restart); 401 without the secret, 400 for what it
+ * cannot use, 413 for oversized bodies (nothing is started in those cases); 503 when the event is not
+ * taken in time (it may still arrive; the pipeline's reconciliation catches a lost one).
+ * GET /healthz answers 200.
  */
 export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookReceiver {
   const options = resolveReceiverOptions(given);
@@ -33,9 +39,16 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
   const timeoutMs = options.temporalTimeoutMs;
   // The answer waits timeoutMs; the delivery goes on longer, so an event answered 503 may still land
   // (Label Studio never resends it, so landing late beats not landing; the reconciliation covers the rest).
-  const coalescer = new EventCoalescer((events) =>
-    options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => signalAnnotationPipeline(options.client, events, options)),
-  );
+  const signal = (events: AnnotationEvents) =>
+    options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => signalAnnotationPipeline(options.client, events, options));
+  const coalescer = new EventCoalescer(signal);
+  // Opened by listen(): reading the journal is asynchronous.
+  let journaled: JournaledDelivery | undefined;
+  const take = async (event: AnnotationEvent): Promise<string> => {
+    if (!journaled) return coalescer.deliver(event);
+    await journaled.accept(event);
+    return pipelineIdFor(options, event.project);
+  };
 
   const handle = async (req: IncomingMessage): Promise<Omit<WebhookResult, 'elapsedMs'>> => {
     if (req.method !== 'POST') throw new WebhookRejection(405, 'use POST');
@@ -44,7 +57,7 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
     const body = await readBody(req, maxBody);
     const url = new URL(req.url ?? '/', 'http://receiver');
     const event = parseAnnotationEvent(body, url.searchParams.get('project'));
-    const workflowId = await withinDeadline(coalescer.deliver(event), timeoutMs);
+    const workflowId = await withinDeadline(take(event), timeoutMs, journaled ? 'the journal did not record' : 'Temporal did not take');
     return { status: 202, action: event.action, project: event.project, workflowId };
   };
 
@@ -74,33 +87,44 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
 
   return {
     server,
-    listen: (port, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
+    listen: async (port, host = '127.0.0.1') => {
+      if (options.journal && !journaled) {
+        const onError = options.onDeliveryError ?? (() => undefined);
+        const journal = await EventJournal.open(options.journal).catch((err: NodeJS.ErrnoException) => {
+          throw invalidInput('webhook receiver option journal', `${JSON.stringify(options.journal)} cannot be used as the journal directory (${err.code ?? err.message}): give a writable directory on a persistent volume`);
+        });
+        journaled = new JournaledDelivery(journal, signal, (err, project) => onError(err as Error, project));
+        journaled.resume();
+      }
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           resolve(`${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
         });
-      }),
-    close: () =>
-      new Promise((resolve) => {
+      });
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await journaled?.close(); // what is not delivered yet stays in the journal for the next start
+    },
   };
 }
 
 /** The answer has its own timer: Label Studio gets its 503 in time, even if the event lands later. */
-async function withinDeadline(delivery: Promise<string>, timeoutMs: number): Promise<string> {
+async function withinDeadline(delivery: Promise<string>, timeoutMs: number, late: string): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
+  const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('no answer')), timeoutMs);
   });
   try {
-    return await Promise.race([delivery, late]);
+    return await Promise.race([delivery, expired]);
   } catch (err) {
-    throw new WebhookRejection(503, `Temporal did not take the event within ${timeoutMs} ms (${(err as Error)?.message ?? String(err)})`);
+    throw new WebhookRejection(503, `${late} the event within ${timeoutMs} ms (${(err as Error)?.message ?? String(err)})`);
   } finally {
     clearTimeout(timer);
   }

@@ -15,13 +15,18 @@ export interface PipelineStartOptions {
   searchAttributes?: boolean;
 }
 
+/** The project's pipeline workflow id: every event of a project lands in the same workflow. */
+export function pipelineIdFor(options: PipelineStartOptions, project: number): string {
+  return pipelineWorkflowId(options.connection ?? 'default', project);
+}
+
 /**
  * Delivers a project's events to its pipeline, starting the pipeline if none runs: the workflow id
  * is the project's, so every event of a project lands in the same workflow.
  */
 export async function signalAnnotationPipeline(client: Client, events: AnnotationEvents, options: PipelineStartOptions = {}): Promise<string> {
   const connection = options.connection ?? 'default';
-  const workflowId = pipelineWorkflowId(connection, events.project);
+  const workflowId = pipelineIdFor(options, events.project);
   await client.workflow.signalWithStart<typeof annotationPipeline, [AnnotationEvents]>('annotationPipeline', {
     workflowId,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,

@@ -23,6 +23,11 @@ export interface AnnotationEvents {
   events: number;
   annotations: number;
   actions: Partial<Record<AnnotationAction, number>>;
+  /**
+   * Set by a receiver with a journal: its id and the journal sequence number of the delivery's last
+   * event. A journal resends a delivery it cannot tell was taken; the pipeline drops one it counted.
+   */
+  journal?: { id: string; seq: number };
 }
 
 export function mergeEvents(into: AnnotationEvents | null, event: AnnotationEvent): AnnotationEvents {
@@ -33,6 +38,11 @@ export function mergeEvents(into: AnnotationEvents | null, event: AnnotationEven
     annotations: base.annotations + event.annotations,
     actions: { ...base.actions, [event.action]: (base.actions[event.action] ?? 0) + 1 },
   };
+}
+
+/** The events (at least one, all of one project) as one delivery. */
+export function mergeAll(events: AnnotationEvent[]): AnnotationEvents {
+  return events.reduce<AnnotationEvents | null>((merged, event) => mergeEvents(merged, event), null)!;
 }
 
 /** What defineSignal returns, written out: the webhook receiver signals it without loading @temporalio/workflow. */

@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ProjectCounters } from '../labelstudio/project-counters';
 import { annotationEventsSignal } from './annotation-events';
+import { markDelivery, type JournalMarks } from './journal-deliveries';
 import { addEvents, batchDueAt, type PendingBatch } from './pipeline-batch';
 import { resolvePipelineInput } from './pipeline-input';
 import { countersDiffer, readCounters, RECONCILE_PATCH, reconcileBatch } from './pipeline-reconcile';
@@ -28,12 +29,16 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
   let batchesDone = input.carry?.batchesDone ?? 0;
   let recent: BatchRecord[] = input.carry?.recent ?? [];
   let seen: ProjectCounters | null = input.carry?.seen ?? null;
+  let journals: JournalMarks = input.carry?.journals ?? {};
   // Decided once per run: histories recorded before the reconciliation replay without it.
   const reconciles = patched(RECONCILE_PATCH) && cfg.reconcileMs > 0;
   let runBatches = 0;
   let phase: PipelinePhase = 'idle';
 
   setHandler(annotationEventsSignal, (received) => {
+    const marks = markDelivery(journals, received);
+    if (marks === null) return; // a receiver's journal resent a delivery this pipeline already counted
+    journals = marks;
     pending = addEvents(pending, received, Date.now());
   });
   setHandler(pipelineStateQuery, () => ({ phase, pending, batchesDone, runBatches, recent, seen }));
@@ -72,5 +77,5 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
   await condition(allHandlersFinished);
   // Read `pending` only now: every signal delivered up to this point is in it. One that arrives while
   // this task completes makes the server reject the continue-as-new and replay with it included.
-  return continueAsNew<typeof annotationPipeline>({ ...input, carry: { pending, batchesDone, recent, seen } });
+  return continueAsNew<typeof annotationPipeline>({ ...input, carry: { pending, batchesDone, recent, seen, journals } });
 }

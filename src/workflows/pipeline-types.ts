@@ -1,5 +1,6 @@
 import type { ProjectCounters } from '../labelstudio/project-counters';
 import type { AnnotationAction } from './annotation-events';
+import type { JournalMarks } from './journal-deliveries';
 import type { PendingBatch } from './pipeline-batch';
 import type { ProjectSyncOutcome, ProjectSyncReport } from './project-sync-report';
 
@@ -13,6 +14,8 @@ export interface PipelineCarry {
   recent: BatchRecord[];
   /** The project's counters as the last batch (or reconciliation) read them. */
   seen?: ProjectCounters | null;
+  /** The last delivery counted from each receiver journal, so a resent one is not counted twice. */
+  journals?: JournalMarks;
 }
 
 /** One batch: its events, its sync and what happened downstream. */

@@ -21,6 +21,7 @@ interface ServeFlags extends PolicyFlags, ProjectFilterFlags {
   maxConnections: number;
   tlsCert?: string;
   tlsKey?: string;
+  journal?: string;
   reconcileEvery?: string;
   quietPeriod?: string;
   maxWait?: string;
@@ -50,6 +51,7 @@ export function webhooksCommand(): Command {
     .option('--max-connections <n>', 'close connections beyond this many', wholeNumber(1, 1_000_000), DEFAULT_MAX_CONNECTIONS)
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (needed whenever Label Studio reaches the receiver over a network: the secret header is sent in clear text otherwise)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--journal <dir>', 'answer 202 once an event is fsync\'d to a journal in this directory (on a persistent volume), deliver it to Temporal in the background and resend what is left after a restart; without it, 202 waits for Temporal')
     .option('--quiet-period <duration>', 'sync once no event came for this long (default 30s)')
     .option('--max-wait <duration>', '…or this long after the first event of a batch (default 5m)')
     .option('--reconcile-every <duration>', 'compare the project\'s annotation counters with the last batch this often and sync when they differ, in case a webhook was lost (default 10m)')
@@ -98,6 +100,8 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
       maxBodyBytes: flags.maxBody,
       maxConnections: flags.maxConnections,
       tls,
+      journal: flags.journal,
+      onDeliveryError: (err, project) => log(flags.json ? JSON.stringify({ at: new Date().toISOString(), deliveryError: err.message, project }) : `project ${project}: delivery failed, retrying: ${err.message}`),
       connection: flags.connection,
       taskQueue: session.taskQueue,
       pipeline,
