@@ -54,7 +54,11 @@ describe('a sync\'s history', () => {
       return (JSON.parse(Buffer.from(data).toString()) as { id: string }).id;
     });
     expect(patchIds).toEqual([LOCAL_BASELINE_PATCH]);
-    await recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)), 'local-baseline-read');
+    // startStorageSync starts it with the status `running`: the workflow upserts only the outcome.
+    const statuses = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.['LabelStudioSyncStatus']);
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]!.eventId).toEqual(events.at(-2)!.eventId);
+    await recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)), 'local-baseline-read-started-running');
   });
 
   it('gives the poll a start-to-close of seconds from the read timeout, the trigger one from the response timeout', async () => {

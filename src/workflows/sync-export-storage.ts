@@ -96,6 +96,8 @@ class SyncRun {
   private readonly records: SyncAttemptRecord[] = [];
   private readonly warnings: string[] = [];
   private readonly tracked = workflowInfo().typedSearchAttributes.get(STORAGE_KEY) !== undefined;
+  /** Started with its status already `running` (startStorageSync does): no upsert needed, one event fewer. */
+  private readonly startedRunning = workflowInfo().typedSearchAttributes.get(SYNC_STATUS) === 'running';
   private phase: SyncPhase = 'reading';
   private phaseSince = new Date();
   private attempt = 0;
@@ -131,7 +133,7 @@ class SyncRun {
   }
 
   async execute(): Promise<SyncReport> {
-    this.setStatusAttribute('running');
+    if (!this.startedRunning) this.setStatusAttribute('running');
     this.latest = await this.labelStudio(() => (this.localBaseline ? this.localRead() : this.read(REQUEST_RETRY)));
     for (;;) {
       this.attempt += 1;
