@@ -2,7 +2,6 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
-import { LOCAL_BASELINE_PATCH } from '../src/workflows/sync-export-storage';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { recordHistory } from './helpers/record-history';
 import { startSimulator } from './helpers/simulated-label-studio';
@@ -14,9 +13,9 @@ type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory'
 const READ_TIMEOUT_MS = 1_000;
 const RESPONSE_TIMEOUT_MS = 60_000;
 
-// What a sync writes to history, on a real Temporal server against the simulator: the baseline read
-// as a local activity (one marker), and activity timeouts sized from the worker's read timeout for
-// reads and polls, from its response timeout for the sync POST.
+// What a sync writes to history, on a real Temporal server against the simulator: its status set at
+// start, and activity timeouts sized from the worker's read timeout for reads and polls, from its
+// response timeout for the sync POST.
 describe('a sync\'s history', () => {
   let sim: LabelStudioSimulator;
   let t: TestTemporal;
@@ -35,30 +34,15 @@ describe('a sync\'s history', () => {
     (await t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)).fetchHistory()).events ?? [];
   const scheduled = (events: HistoryEvent[], activity: string) =>
     events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => e.activityTaskScheduledEventAttributes!);
-  const markers = (events: HistoryEvent[], name: string) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === name);
 
-  it('reads the baseline in a local activity: one marker before the trigger, no activity of its own', async () => {
+  it('upserts only the outcome when startStorageSync started it with the status running', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 500 }] });
-    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
-    expect(report.outcome).toBe('completed');
-    expect(report.final?.attempts).toBe(1);
-
+    expect((await runSync(t.client, t.taskQueue, 'gcs_sa', id)).outcome).toBe('completed');
     const events = await historyOf(id);
-    const trigger = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'triggerSync');
-    expect(trigger).toBeGreaterThan(0);
-    expect(scheduled(events, 'readStorage')).toEqual([]);
-    expect(markers(events.slice(0, trigger), 'core_local_activity')).toHaveLength(1);
-    // One patch marker: the local read's, which implies the trigger-never-guesses behaviour.
-    const patchIds = markers(events, 'core_patch').map((e) => {
-      const data = e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!;
-      return (JSON.parse(Buffer.from(data).toString()) as { id: string }).id;
-    });
-    expect(patchIds).toEqual([LOCAL_BASELINE_PATCH]);
-    // startStorageSync starts it with the status `running`: the workflow upserts only the outcome.
     const statuses = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.['LabelStudioSyncStatus']);
     expect(statuses).toHaveLength(1);
-    expect(statuses[0]!.eventId).toEqual(events.at(-2)!.eventId);
-    await recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)), 'local-baseline-read-started-running');
+    expect(statuses[0]!.eventId).toEqual(events.at(-2)!.eventId); // the outcome, just before the workflow completes
+    await recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)), 'started-running');
   });
 
   it('gives the poll a start-to-close of seconds from the read timeout, the trigger one from the response timeout', async () => {
@@ -83,6 +67,5 @@ describe('a sync\'s history', () => {
     const post = requests.findIndex((r) => r.method === 'POST');
     expect(requests.slice(0, post).filter((r) => r.method === 'GET').length).toBe(2); // the hung read, then its retry
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
-    expect(scheduled(await historyOf(id), 'readStorage')).toEqual([]); // retried inside the local activity
   });
 });

@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   sleep,
   upsertMemo,
@@ -36,12 +35,6 @@ export const syncStateQuery = defineQuery<SyncState>('syncState');
  * trigger again without reading first; from it on, Label Studio's meta.attempts decides.
  */
 export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
-
-/**
- * Workflows started before this id existed read the baseline in an activity; from it on, in a local
- * activity. It implies the lst-7 behaviour, so a new workflow records one patch marker, not two.
- */
-export const LOCAL_BASELINE_PATCH = 'lst-9-local-baseline-read';
 
 /** Reads before anything was triggered: quick retries for transient errors, within the overall timeout. */
 const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 } as const;
@@ -111,9 +104,7 @@ class SyncRun {
   /** The worker's Label Studio timeouts: its defaults until the first read tells the real ones. */
   private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
   private readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
-  private readonly localBaseline = patched(LOCAL_BASELINE_PATCH);
-  // Asked only without lst-9: a history that holds lst-9 was started by this code and holds no lst-7 marker.
-  private readonly neverGuesses = this.localBaseline || patched(TRIGGER_NEVER_GUESSES_PATCH);
+  private readonly neverGuesses = patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
     private readonly cfg: ResolvedSyncInput,
@@ -134,7 +125,7 @@ class SyncRun {
 
   async execute(): Promise<SyncReport> {
     if (!this.startedRunning) this.setStatusAttribute('running');
-    this.latest = await this.labelStudio(() => (this.localBaseline ? this.localRead() : this.read(REQUEST_RETRY)));
+    this.latest = await this.labelStudio(() => this.read(REQUEST_RETRY));
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -243,24 +234,6 @@ class SyncRun {
   /** Reads the storage and learns the worker's timeouts, which size the activity timeouts. */
   private async read(retry: RetryPolicy): Promise<StorageSnapshot> {
     return this.learnTimeouts(await this.activities(retry, this.readStartToClose()).readStorage(this.ref));
-  }
-
-  /**
-   * The first baseline, read in a local activity: one marker in history instead of an activity's
-   * three events and a workflow task. Its result reaches the server in the same workflow-task
-   * completion that schedules the trigger, so a trigger never goes out with a baseline history lacks.
-   * A worker that dies mid-read leaves nothing in history: the workflow task times out, another
-   * worker replays the workflow and reads again, which a read may do any number of times.
-   */
-  private async localRead(): Promise<StorageSnapshot> {
-    const { readStorage } = proxyLocalActivities<Activities>({
-      startToCloseTimeout: this.readStartToClose(),
-      scheduleToCloseTimeout: this.remaining(),
-      retry: REQUEST_RETRY,
-      // REQUEST_RETRY's retries (at most 10 s apart) stay in the worker; only a longer Retry-After takes a timer.
-      localRetryThreshold: '1m',
-    });
-    return this.learnTimeouts(await readStorage(this.ref));
   }
 
   /** The snapshot of a read; the worker timeouts it reports size the activities from here on. */
