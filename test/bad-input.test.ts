@@ -105,6 +105,7 @@ const invalidInputCases: [string, Thrower, string, RegExp][] = [
   ['a base URL of another scheme', () => new LabelStudioClient({ baseUrl: `ftp://${SECRET_HOST}`, apiKey: SECRET_KEY }), 'baseUrl', /has scheme ftp:/],
   ['an empty API key', () => new LabelStudioClient({ baseUrl: `https://${SECRET_HOST}`, apiKey: '' }), 'apiKey', /access token/],
   ['a zero response timeout', () => new LabelStudioClient({ baseUrl: `https://${SECRET_HOST}`, apiKey: SECRET_KEY, responseTimeoutMs: 0 }), 'responseTimeoutMs', /whole number from 1/],
+  ['a read timeout of hours', () => new LabelStudioClient({ baseUrl: `https://${SECRET_HOST}`, apiKey: SECRET_KEY, readTimeoutMs: 3_600_000 }), 'readTimeoutMs', /whole number from 1 to 600000/],
   ['a connect timeout of years', () => new LabelStudioClient({ baseUrl: `https://${SECRET_HOST}`, apiKey: SECRET_KEY, connectTimeoutMs: 1e12 }), 'connectTimeoutMs', /whole number from 1/],
   ['a misspelt client option', () => new LabelStudioClient({ baseURL: `https://${SECRET_HOST}`, apiKey: SECRET_KEY } as never), 'baseURL', /did you mean baseUrl\?/],
 ];
@@ -149,6 +150,7 @@ const environmentCases: [string, Record<string, string>, RegExp][] = [
   ['a negative connect timeout', env({ LABEL_STUDIO_CONNECT_TIMEOUT_MS: '-1' }), /^LABEL_STUDIO_CONNECT_TIMEOUT_MS: is not a whole number from 1 to 600000 \(got "-1"\)/],
   ['a response timeout in exponent form', env({ LABEL_STUDIO_RESPONSE_TIMEOUT_MS: '1e12' }), /^LABEL_STUDIO_RESPONSE_TIMEOUT_MS: is not a whole number/],
   ['a response timeout of years', env({ LABEL_STUDIO_RESPONSE_TIMEOUT_MS: '99999999999' }), /^LABEL_STUDIO_RESPONSE_TIMEOUT_MS: is not a whole number from 1 to 3600000/],
+  ['a read timeout of an hour', env({ LABEL_STUDIO_READ_TIMEOUT_MS: '3600000' }), /^LABEL_STUDIO_READ_TIMEOUT_MS: is not a whole number from 1 to 600000 \(got "3600000"\)\. Give milliseconds/],
   ['a bad connection name', env({ LABEL_STUDIO_CONNECTIONS: 'EU!' }), /^LABEL_STUDIO_CONNECTIONS: holds a name that is not a valid connection name/],
   ['a named connection without its URL', env({ LABEL_STUDIO_CONNECTIONS: 'eu' }), /^LABEL_STUDIO_EU_URL: not set/],
   ['a named connection without its key', env({ LABEL_STUDIO_CONNECTIONS: 'eu-west', LABEL_STUDIO_EU_WEST_URL: `https://${SECRET_HOST}` }), /^LABEL_STUDIO_EU_WEST_API_KEY: not set/],

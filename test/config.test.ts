@@ -29,6 +29,12 @@ describe('Label Studio connections from the environment', () => {
     });
     expect([...connections.keys()]).toEqual(['default', 'eu-west']);
     expect(connections.get('eu-west')).toMatchObject({ baseUrl: 'https://eu.example.com', apiKey: 'k2', responseTimeoutMs: 5000 });
+    expect(connections.get('eu-west')!.readTimeoutMs).toBeUndefined(); // the client's default: 30 s, at most the response timeout
+  });
+
+  it('reads the reads\' timeout apart from the sync POST\'s', () => {
+    const connections = loadLabelStudioConnections({ LABEL_STUDIO_URL: 'http://ls:8080', LABEL_STUDIO_API_KEY: 'k', LABEL_STUDIO_READ_TIMEOUT_MS: ' 7000 ' });
+    expect(connections.get('default')).toMatchObject({ responseTimeoutMs: 300_000, readTimeoutMs: 7_000 });
   });
 
   it.each([

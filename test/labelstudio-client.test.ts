@@ -77,14 +77,37 @@ describe('LabelStudioClient against the simulator', () => {
     expect(await failure(client.getExportStorage('gcs_sa', id))).toMatchObject({ kind: 'server_error', permanent: false, httpStatus: status });
   });
 
-  it('marks a reset connection and a response timeout transient', async () => {
+  it('marks a reset connection and a read timeout transient', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 3 });
     sim.injectFault({ kind: 'reset' });
     expect(await failure(client.getExportStorage('gcs_sa', id))).toMatchObject({ kind: 'connection', permanent: false });
     sim.injectFault({ kind: 'delay', ms: 1_500 });
     const timeout = await failure(client.getExportStorage('gcs_sa', id));
     expect(timeout).toMatchObject({ kind: 'timeout', permanent: false });
-    expect(timeout.message).toContain('response timeout');
+    expect(timeout.message).toContain('no answer within the read timeout (1000 ms)');
+  });
+
+  it('waits the read timeout for a GET and the response timeout for the sync POST', async () => {
+    const split = new LabelStudioClient({ baseUrl: sim.url, apiKey: sim.legacyToken, responseTimeoutMs: 60_000, readTimeoutMs: 500 });
+    try {
+      const id = sim.addStorage({ type: 'gcs_sa', project: 3 });
+      sim.injectFault({ kind: 'delay', ms: 1_500, match: { method: 'GET' } });
+      expect(await failure(split.getExportStorage('gcs_sa', id))).toMatchObject({ kind: 'timeout', permanent: false, message: expect.stringContaining('read timeout (500 ms)') });
+      sim.injectFault({ kind: 'delay', ms: 1_500, match: { method: 'POST' } });
+      expect((await split.triggerExportSync('gcs_sa', id)).meta?.attempts).toBe(1); // Community's POST runs the export: it may take long
+    } finally {
+      await split.close();
+    }
+  });
+
+  it('reads within 30 s by default, never longer than the response timeout', async () => {
+    const clients = [undefined, 120_000, 10_000].map((responseTimeoutMs) => new LabelStudioClient({ baseUrl: sim.url, apiKey: sim.legacyToken, responseTimeoutMs }));
+    expect(clients.map((c) => [c.responseTimeoutMs, c.readTimeoutMs])).toEqual([
+      [300_000, 30_000],
+      [120_000, 30_000],
+      [10_000, 10_000],
+    ]);
+    await Promise.all(clients.map((c) => c.close()));
   });
 
   it('refuses an unknown storage type before sending anything', async () => {

@@ -9,6 +9,6 @@ export function createReadStorage(registry: LabelStudioClientRegistry) {
   return async function readStorage(ref: StorageRef): Promise<StorageRead> {
     const client = resolveClient(registry, ref.connection);
     const snapshot = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id))));
-    return { ...snapshot, responseTimeoutMs: client.responseTimeoutMs };
+    return { ...snapshot, responseTimeoutMs: client.responseTimeoutMs, readTimeoutMs: client.readTimeoutMs };
   };
 }

@@ -31,10 +31,12 @@ export interface StorageSnapshot {
   traceback: string | null;
 }
 
-/** What readStorage answers: the storage, and the worker's Label Studio response timeout. */
+/** What readStorage answers: the storage, and the worker's Label Studio timeouts. */
 export interface StorageRead extends StorageSnapshot {
-  /** The workflow sizes its activity timeouts from it (absent in histories from before it existed). */
+  /** The sync POST's: the workflow sizes the trigger's timeouts from it (absent in histories from before it existed). */
   responseTimeoutMs?: number;
+  /** The reads': the workflow sizes the reads' and the poll's timeouts from it (absent in older histories). */
+  readTimeoutMs?: number;
 }
 
 export interface TriggerSyncInput {

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
-import { SEARCH_ATTRIBUTE_DEFINITIONS, STORAGE_KEY } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_DEFINITIONS, STORAGE_KEY, SYNC_STATUS } from '../workflows/search-attributes';
 import type { SyncExportStorageInput } from '../workflows/sync-policy';
 import type { SyncReport } from '../workflows/sync-report';
 import { storageKey, syncWorkflowId } from '../workflows/workflow-ids';
@@ -11,7 +11,7 @@ import { toSyncWorkflowError } from './sync-failure';
 
 export interface StartSyncOptions {
   taskQueue?: string;
-  /** Tag the workflow with the LabelStudioStorage search attribute; the server must know it. Default true. */
+  /** Tag the workflow with the LabelStudioStorage and LabelStudioSyncStatus search attributes; the server must know them. Default true. */
   searchAttributes?: boolean;
 }
 
@@ -30,8 +30,14 @@ export async function startStorageSync(client: Client, input: SyncExportStorageI
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
+      // The status starts as `running` here, visible at once, instead of by an upsert in the workflow.
       typedSearchAttributes:
-        options.searchAttributes === false ? undefined : [{ key: STORAGE_KEY, value: storageKey(connection, storageType, storageId) }],
+        options.searchAttributes === false
+          ? undefined
+          : [
+              { key: STORAGE_KEY, value: storageKey(connection, storageType, storageId) },
+              { key: SYNC_STATUS, value: 'running' },
+            ],
     });
     return { handle, workflowId, joined: false };
   } catch (err) {

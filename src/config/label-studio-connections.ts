@@ -2,7 +2,7 @@ import { z } from '../schema/zod';
 import { firstProblem } from '../schema/first-problem';
 import { httpUrl } from '../schema/http-url';
 import { ConfigError } from './config-error';
-import { MAX_CONNECT_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from './timeouts';
+import { DEFAULT_RESPONSE_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS, MAX_READ_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from './timeouts';
 
 /** Where a named connection reaches Label Studio. Lives in the worker only, never in history. */
 export interface LabelStudioConnection {
@@ -10,7 +10,10 @@ export interface LabelStudioConnection {
   baseUrl: string;
   apiKey: string;
   connectTimeoutMs: number;
+  /** The sync POST's answer timeout. */
   responseTimeoutMs: number;
+  /** The reads' answer timeout; unset, 30 s or the response timeout if lower. */
+  readTimeoutMs?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -23,11 +26,11 @@ export function connectionEnvPrefix(name: string): string {
 }
 
 /** Milliseconds from an environment variable: unset or blank means the default. */
-function envMs(fallback: number, max: number) {
+function envMs<F extends number | undefined>(fallback: F, max: number) {
   return z
     .string()
     .optional()
-    .transform((raw, ctx) => {
+    .transform((raw, ctx): number | F => {
       const text = raw?.trim() ?? '';
       if (text === '') return fallback;
       if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max) return Number(text);
@@ -38,7 +41,8 @@ function envMs(fallback: number, max: number) {
 
 const sharedSchema = z.object({
   LABEL_STUDIO_CONNECT_TIMEOUT_MS: envMs(10_000, MAX_CONNECT_TIMEOUT_MS),
-  LABEL_STUDIO_RESPONSE_TIMEOUT_MS: envMs(300_000, MAX_RESPONSE_TIMEOUT_MS),
+  LABEL_STUDIO_RESPONSE_TIMEOUT_MS: envMs(DEFAULT_RESPONSE_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS),
+  LABEL_STUDIO_READ_TIMEOUT_MS: envMs(undefined, MAX_READ_TIMEOUT_MS),
   LABEL_STUDIO_CONNECTIONS: z
     .string()
     .prefault('')
@@ -87,6 +91,7 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
       apiKey: vars[`${prefix}API_KEY`]!,
       connectTimeoutMs: shared.LABEL_STUDIO_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: shared.LABEL_STUDIO_RESPONSE_TIMEOUT_MS,
+      ...(shared.LABEL_STUDIO_READ_TIMEOUT_MS !== undefined && { readTimeoutMs: shared.LABEL_STUDIO_READ_TIMEOUT_MS }),
     });
   }
   return connections;

@@ -30,6 +30,7 @@ export class LabelStudioClientRegistry {
       connectionName: name,
       connectTimeoutMs: connection.connectTimeoutMs,
       responseTimeoutMs: connection.responseTimeoutMs,
+      readTimeoutMs: connection.readTimeoutMs,
       observe: this.observe,
     });
     this.clients.set(name, client);

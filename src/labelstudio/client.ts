@@ -1,6 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { z } from '../schema/zod';
-import { MAX_CONNECT_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
+import { DEFAULT_RESPONSE_TIMEOUT_MS, defaultReadTimeoutMs, MAX_CONNECT_TIMEOUT_MS, MAX_READ_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { wholeNumber } from '../schema/fields';
 import { httpUrl } from '../schema/http-url';
 import { parseInput } from '../schema/invalid-input';
@@ -20,8 +20,10 @@ export const labelStudioClientOptionsSchema = strictObject({
   /** Named in error messages instead of the URL, which must stay out of workflow history. */
   connectionName: z.string({ error: 'must be a string' }).optional(),
   connectTimeoutMs: wholeNumber(1, MAX_CONNECT_TIMEOUT_MS).optional(),
-  /** Time allowed for an answer. Community runs a whole export inside the sync POST, so keep it generous. */
+  /** Time allowed for the sync POST's answer. Community runs a whole export inside it, so keep it generous. */
   responseTimeoutMs: wholeNumber(1, MAX_RESPONSE_TIMEOUT_MS).optional(),
+  /** Time allowed for a read's answer (GETs, the token exchange); default 30 s, at most the response timeout. */
+  readTimeoutMs: wholeNumber(1, MAX_READ_TIMEOUT_MS).optional(),
   /** Share one connection pool between clients, or inject one in tests. */
   dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { error: 'must be an undici Dispatcher' }).optional(),
   /** Told of every request and how it ended (the worker's metrics and tracing). */
@@ -32,11 +34,16 @@ export type LabelStudioClientOptions = z.input<typeof labelStudioClientOptionsSc
 
 type Method = 'GET' | 'POST';
 
+/** Which timeout bounds a request's answer: reads answer at once, the sync POST may run an export. */
+type Wait = 'read' | 'response';
+
 /** One client for every export storage type: they all share the route shape. */
 export class LabelStudioClient {
   readonly connectionName: string;
-  /** How long a call waits for an answer: activities size their waits from it. */
+  /** How long the sync POST waits for an answer: activities size their waits from it. */
   readonly responseTimeoutMs: number;
+  /** How long a read waits for an answer: activities that only read size their timeouts from it. */
+  readonly readTimeoutMs: number;
   private readonly base: URL;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -49,16 +56,11 @@ export class LabelStudioClient {
     this.connectionName = options.connectionName ?? 'default';
     this.observe = options.observe;
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-    const responseTimeout = options.responseTimeoutMs ?? 300_000;
-    this.responseTimeoutMs = responseTimeout;
+    this.responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
+    this.readTimeoutMs = options.readTimeoutMs ?? defaultReadTimeoutMs(this.responseTimeoutMs);
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-        headersTimeout: responseTimeout,
-        bodyTimeout: responseTimeout,
-      });
+    // The answer timeouts go with each request (see send), so they hold on an injected dispatcher too.
+    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } });
     this.auth = createAuthenticator(options.apiKey, (refresh) => this.exchangeRefreshToken(refresh));
   }
 
@@ -106,19 +108,22 @@ export class LabelStudioClient {
 
   private async call(method: Method, path: string, what: string, retriedAuth = false): Promise<unknown> {
     const authorization = await this.auth.header();
-    const answer = await this.send(method, path, what, { authorization });
+    const answer = await this.send(method === 'GET' ? 'read' : 'response', method, path, what, { authorization });
     if (answer.status === 401 && !retriedAuth && (await this.auth.renewAfterUnauthorized())) {
       return this.call(method, path, what, true);
     }
     return this.interpret(answer, what);
   }
 
-  private async send(method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
+  private async send(wait: Wait, method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
     const ended = this.observe?.({ connection: this.connectionName, method, route: routeOf(path) });
+    const timeoutMs = wait === 'read' ? this.readTimeoutMs : this.responseTimeoutMs;
     try {
       const res = await request(new URL(path, this.base), {
         method,
         dispatcher: this.dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
         headers: { accept: 'application/json', ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
         body,
       });
@@ -126,7 +131,7 @@ export class LabelStudioClient {
       ended?.({ status: res.statusCode });
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
-      const error = this.transportError(err, what);
+      const error = this.transportError(err, what, `${wait} timeout (${timeoutMs} ms)`);
       ended?.({ error: error.kind });
       throw error;
     }
@@ -152,7 +157,7 @@ export class LabelStudioClient {
 
   private async exchangeRefreshToken(refresh: string): Promise<string> {
     const what = 'exchange the personal access token for an access token';
-    const answer = await this.send('POST', 'api/token/refresh/', what, {}, JSON.stringify({ refresh }));
+    const answer = await this.send('read', 'POST', 'api/token/refresh/', what, {}, JSON.stringify({ refresh }));
     let body: unknown;
     try {
       body = this.interpret(answer, what);
@@ -175,17 +180,17 @@ export class LabelStudioClient {
   }
 
   /** Keeps only the error code: undici's messages carry the host and port, which stay out of history. */
-  private transportError(err: unknown, what: string): LabelStudioError {
+  private transportError(err: unknown, what: string, timeout: string): LabelStudioError {
     if (err instanceof LabelStudioError) return err;
     const code = (err as { code?: unknown }).code;
     const label = typeof code === 'string' ? code : 'unknown network error';
     const timeouts: Record<string, string> = {
       UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-      UND_ERR_HEADERS_TIMEOUT: 'no answer within the response timeout',
-      UND_ERR_BODY_TIMEOUT: 'the answer stalled past the response timeout',
+      UND_ERR_HEADERS_TIMEOUT: `no answer within the ${timeout}`,
+      UND_ERR_BODY_TIMEOUT: `the answer stalled past the ${timeout}`,
     };
-    const timeout = timeouts[label];
-    if (timeout) return this.error('timeout', what, `${timeout} (${label})`);
+    const reason = timeouts[label];
+    if (reason) return this.error('timeout', what, `${reason} (${label})`);
     return this.error('connection', what, `cannot reach Label Studio (${label})`);
   }
 }

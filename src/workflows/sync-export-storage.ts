@@ -18,6 +18,7 @@ import {
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities, AwaitSyncEndResult, PollHeartbeat, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import type { EtaReport } from '../activities/sync-eta';
+import { DEFAULT_READ_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { FailureType } from '../failure-types';
 import { isRunning } from '../labelstudio/storage-types';
 import { ranOutOfTime } from './ran-out-of-time';
@@ -49,9 +50,6 @@ const DURABLE_READ_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maxim
  */
 const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 5 } as const;
 
-/** The worker's default LABEL_STUDIO_RESPONSE_TIMEOUT_MS, until its first read tells the real one. */
-const DEFAULT_RESPONSE_TIMEOUT_MS = 300_000;
-
 /** Every Label Studio activity heartbeats while its call runs: a dead worker is noticed this fast. */
 const HEARTBEAT_TIMEOUT_MS = 10_000;
 
@@ -59,9 +57,9 @@ const HEARTBEAT_TIMEOUT_MS = 10_000;
 const CALL_MARGIN_MS = 30_000;
 
 /**
- * Label Studio calls (each up to the response timeout) an activity makes at most: a read or a
- * poll is a token refresh and a GET; a trigger adds the POST, the reads that look for it and the
- * wait for a POST without answer (see trigger-sync.ts).
+ * Label Studio calls an activity makes at most: a read or a poll is a token refresh and a GET (each
+ * up to the read timeout); a trigger adds the POST, the reads that look for it and the wait for a
+ * POST without answer (see trigger-sync.ts), each counted at the response timeout.
  */
 const READ_CALLS = 2;
 const TRIGGER_CALLS = 6;
@@ -92,6 +90,8 @@ class SyncRun {
   private readonly records: SyncAttemptRecord[] = [];
   private readonly warnings: string[] = [];
   private readonly tracked = workflowInfo().typedSearchAttributes.get(STORAGE_KEY) !== undefined;
+  /** Started with its status already `running` (startStorageSync does): no upsert needed, one event fewer. */
+  private readonly startedRunning = workflowInfo().typedSearchAttributes.get(SYNC_STATUS) === 'running';
   private phase: SyncPhase = 'reading';
   private phaseSince = new Date();
   private attempt = 0;
@@ -102,7 +102,9 @@ class SyncRun {
   /** The previous sync's duration, seen in the read before this attempt's trigger. */
   private previousDurationMs: number | null = null;
   private verification: TargetVerification | undefined;
+  /** The worker's Label Studio timeouts: its defaults until the first read tells the real ones. */
   private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
+  private readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
   private readonly neverGuesses = patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
@@ -123,7 +125,7 @@ class SyncRun {
   }
 
   async execute(): Promise<SyncReport> {
-    this.setStatusAttribute('running');
+    if (!this.startedRunning) this.setStatusAttribute('running');
     this.latest = await this.labelStudio(() => this.read(REQUEST_RETRY));
     for (;;) {
       this.attempt += 1;
@@ -186,7 +188,7 @@ class SyncRun {
     this.mode = 'triggered';
     if (endedWell(baseline) && baseline.duration) this.previousDurationMs = baseline.duration * 1000;
     try {
-      const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
+      const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
       this.syncAttempt = triggered.syncAttempt;
       this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
@@ -230,12 +232,21 @@ class SyncRun {
     return undefined;
   }
 
-  /** Reads the storage and learns the worker's response timeout, which sizes the activity timeouts. */
+  /** Reads the storage and learns the worker's timeouts, which size the activity timeouts. */
   private async read(retry: RetryPolicy): Promise<StorageSnapshot> {
-    const read: StorageRead = await this.activities(retry, READ_CALLS).readStorage(this.ref);
-    const { responseTimeoutMs, ...snapshot } = read;
+    return this.learnTimeouts(await this.activities(retry, this.readStartToClose()).readStorage(this.ref));
+  }
+
+  /** The snapshot of a read; the worker timeouts it reports size the activities from here on. */
+  private learnTimeouts({ responseTimeoutMs, readTimeoutMs, ...snapshot }: StorageRead): StorageSnapshot {
     if (responseTimeoutMs) this.responseTimeoutMs = responseTimeoutMs;
+    if (readTimeoutMs) this.readTimeoutMs = readTimeoutMs;
     return snapshot;
+  }
+
+  /** A read or a poll try: its calls at the read timeout, and the margin. */
+  private readStartToClose(): number {
+    return READ_CALLS * this.readTimeoutMs + CALL_MARGIN_MS;
   }
 
   /** A read that decides whether a sync started: retried until it succeeds or the overall timeout ends. */
@@ -252,39 +263,41 @@ class SyncRun {
   /** On cancel, the storage as it stands now goes into the report; a Label Studio that does not answer leaves the last known one. */
   private async lastLook(): Promise<void> {
     const { readStorage } = proxyActivities<Activities>({
-      startToCloseTimeout: READ_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS,
+      startToCloseTimeout: this.readStartToClose(),
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: '1m',
       retry: { initialInterval: '1s', maximumAttempts: 3 },
     });
     try {
-      const { responseTimeoutMs: _, ...snapshot } = await CancellationScope.nonCancellable(() => readStorage(this.ref));
-      this.latest = snapshot;
+      this.latest = this.learnTimeouts(await CancellationScope.nonCancellable(() => readStorage(this.ref)));
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
     }
   }
 
   /** Activities bounded by what is left of the overall timeout, so a dead Label Studio cannot outlast it. */
-  private activities(retry: RetryPolicy, calls: number) {
-    const remaining = this.deadline - Date.now();
-    if (remaining <= 0) throw this.timedOut();
+  private activities(retry: RetryPolicy, startToCloseMs: number) {
     return proxyActivities<Activities>({
-      startToCloseTimeout: calls * this.responseTimeoutMs + CALL_MARGIN_MS,
+      startToCloseTimeout: startToCloseMs,
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-      scheduleToCloseTimeout: remaining,
+      scheduleToCloseTimeout: this.remaining(),
       retry,
     });
   }
 
-  /** The poll: one activity whose retry policy is the backoff schedule (which it may shorten near the sync's expected end), bounded by the overall timeout. */
-  private async awaitEnd(): Promise<AwaitSyncEndResult> {
+  /** What is left of the overall timeout; none left ends the sync as timed out. */
+  private remaining(): number {
     const remaining = this.deadline - Date.now();
     if (remaining <= 0) throw this.timedOut();
+    return remaining;
+  }
+
+  /** The poll: one activity whose retry policy is the backoff schedule (which it may shorten near the sync's expected end), bounded by the overall timeout. */
+  private async awaitEnd(): Promise<AwaitSyncEndResult> {
     const { awaitSyncEnd } = proxyActivities<Activities>({
-      startToCloseTimeout: READ_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS,
+      startToCloseTimeout: this.readStartToClose(),
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-      scheduleToCloseTimeout: remaining,
+      scheduleToCloseTimeout: this.remaining(),
       retry: {
         initialInterval: this.cfg.poll.initialMs,
         backoffCoefficient: this.cfg.poll.coefficient,

@@ -1,0 +1,71 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabelStudioSimulator } from '../src/simulator';
+import { syncWorkflowId } from '../src/workflows/workflow-ids';
+import { recordHistory } from './helpers/record-history';
+import { startSimulator } from './helpers/simulated-label-studio';
+import { runSync } from './helpers/sync-run';
+import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+const READ_TIMEOUT_MS = 1_000;
+const RESPONSE_TIMEOUT_MS = 60_000;
+
+// What a sync writes to history, on a real Temporal server against the simulator: its status set at
+// start, and activity timeouts sized from the worker's read timeout for reads and polls, from its
+// response timeout for the sync POST.
+describe('a sync\'s history', () => {
+  let sim: LabelStudioSimulator;
+  let t: TestTemporal;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    const connection = labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken);
+    t = await startTestWorker([{ ...connection, responseTimeoutMs: RESPONSE_TIMEOUT_MS, readTimeoutMs: READ_TIMEOUT_MS }]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.close();
+  });
+
+  const historyOf = async (id: number) =>
+    (await t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)).fetchHistory()).events ?? [];
+  const scheduled = (events: HistoryEvent[], activity: string) =>
+    events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => e.activityTaskScheduledEventAttributes!);
+
+  it('upserts only the outcome when startStorageSync started it with the status running', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 500 }] });
+    expect((await runSync(t.client, t.taskQueue, 'gcs_sa', id)).outcome).toBe('completed');
+    const events = await historyOf(id);
+    const statuses = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.['LabelStudioSyncStatus']);
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]!.eventId).toEqual(events.at(-2)!.eventId); // the outcome, just before the workflow completes
+    await recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)), 'started-running');
+  });
+
+  it('gives the poll a start-to-close of seconds from the read timeout, the trigger one from the response timeout', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 1_500 }] });
+    // an overall timeout longer than both, which the server would clamp them to
+    expect((await runSync(t.client, t.taskQueue, 'gcs_sa', id, { timeout: '1h' })).outcome).toBe('completed');
+    const events = await historyOf(id);
+    const [poll] = scheduled(events, 'awaitSyncEnd');
+    const [trigger] = scheduled(events, 'triggerSync');
+    // two calls (a token exchange and a GET) at the read timeout, and 30 s for the rest
+    expect(tsToMs(poll!.startToCloseTimeout)).toBe(2 * READ_TIMEOUT_MS + 30_000);
+    expect(tsToMs(trigger!.startToCloseTimeout)).toBe(6 * RESPONSE_TIMEOUT_MS + 30_000);
+  });
+
+  it('retries a read that hangs past the read timeout, and the sync goes on', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 300 }] });
+    const storage = `/api/storages/export/gcs_sa/${id}`;
+    sim.injectFault({ kind: 'delay', ms: 3 * READ_TIMEOUT_MS, match: { method: 'GET', path: storage } });
+    const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
+    expect(report.outcome).toBe('completed');
+    const requests = sim.requests.filter((r) => [storage, `${storage}/sync`].includes(r.path.split('?')[0]!));
+    const post = requests.findIndex((r) => r.method === 'POST');
+    expect(requests.slice(0, post).filter((r) => r.method === 'GET').length).toBe(2); // the hung read, then its retry
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+  });
+});
