@@ -30,13 +30,13 @@ describe('label-studio-temporal sync', () => {
     runCli(['sync', ...args, '--connection', 'cli', ...fast], { ...env, ...extraEnv });
 
   it('prints the report as JSON and exits 0 when the sync completes', async () => {
-    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', count: 9 }] });
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', count: 9, runMs: 4_000 }] });
     const run = await sync(['gcs_sa', String(id), '--json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ outcome: 'completed', storage: { type: 'gcs_sa', id } });
     expect(report.attempts[0].lastSyncCount).toBe(9);
-    expect(run.stderr).toContain('waiting for the sync to end'); // live progress, on stderr
+    expect(run.stderr).toContain('waiting for the sync to end'); // live progress, on stderr (the 4 s run outlasts the CLI's 1 s progress checks, even on a busy machine)
   });
 
   it('prints a human report by default', async () => {
