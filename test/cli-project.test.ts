@@ -1,63 +1,49 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabelStudioSimulator } from '../src/simulator';
+import { describe, expect, it } from 'vitest';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { runCli, type CliRun } from './helpers/run-cli';
 import { rememberSecret } from './helpers/secrets';
-import { cliEnvFor, startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
-import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
+import { cliSuitePerFile, FAST_CLI_SYNC } from './helpers/simulated-label-studio';
+import { TEST_CONNECTION } from './helpers/temporal';
 import { eventually } from './helpers/workflow-input';
 
 // sync-project, schedule, status and webhooks serve as scripts use them: child processes, stdout, exit codes.
 describe('label-studio-temporal sync-project, schedule, status, webhooks serve', () => {
-  let sim: LabelStudioSimulator;
-  let t: TestTemporal;
-  let env: Record<string, string>;
-  const fast = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms', '--max-attempts', '1'];
+  // Schedules' runs need a worker on the CLI's task queue; the CLI's own commands bring theirs.
+  const suite = cliSuitePerFile();
   let nextProject = 900;
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    // Schedules' runs need a worker on the CLI's task queue; the CLI's own commands bring theirs.
-    t = await startWorkerFor(sim);
-    env = cliEnvFor(sim, t.taskQueue);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
-
-  const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...env, ...extraEnv });
+  const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...suite.env, ...extraEnv });
   const json = <T = Record<string, unknown>>(run: CliRun): T => JSON.parse(run.stdout) as T;
 
   it('sync-project: exit 0 and the report as JSON when every storage syncs', async () => {
     const project = nextProject++;
-    const a = sim.addStorage({ type: 's3', project, title: 'a', script: [{ status: 'completed', count: 3 }] });
-    sim.addStorage({ type: 'gcs', project, title: 'b', script: [{ status: 'completed' }] });
-    const run = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--json', ...fast]);
+    const a = suite.sim.addStorage({ type: 's3', project, title: 'a', script: [{ status: 'completed', count: 3 }] });
+    suite.sim.addStorage({ type: 'gcs', project, title: 'b', script: [{ status: 'completed' }] });
+    const run = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--json', ...FAST_CLI_SYNC]);
     expect(run.code, run.stderr).toBe(0);
     const report = json(run);
     expect(report).toMatchObject({ outcome: 'completed', project, counts: { total: 2, succeeded: 2 } });
     expect(run.stderr).toMatch(/storages done/); // live progress on stderr
 
-    const human = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--type', 's3', ...fast]);
+    const human = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--type', 's3', ...FAST_CLI_SYNC]);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`^project ${project} \\(connection ${TEST_CONNECTION}\\): completed: 1 succeeded, 0 failed, 0 skipped of 1\\n  s3 ${a} "a": completed, 3 synced`));
   });
 
   it('sync-project: exit 1 with every storage in the report when one fails, under either failOn', async () => {
     const project = nextProject++;
-    sim.addStorage({ type: 's3', project, script: [{ status: 'completed' }] });
-    sim.addStorage({ type: 's3', project, script: [{ status: 'failed', traceback: 'Traceback\nOSError: quota' }] });
-    const failing = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--json', ...fast]);
+    suite.sim.addStorage({ type: 's3', project, script: [{ status: 'completed' }] });
+    suite.sim.addStorage({ type: 's3', project, script: [{ status: 'failed', traceback: 'Traceback\nOSError: quota' }] });
+    const failing = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--json', ...FAST_CLI_SYNC]);
     expect(failing.code, failing.stderr).toBe(1);
     expect(json(failing)).toMatchObject({ failureType: 'ProjectSyncFailed', report: { outcome: 'partial', counts: { succeeded: 1, failed: 1 } } });
     expect(failing.stderr).toContain('quota');
 
-    const partial = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--json', '--fail-on', 'none', ...fast]);
+    const partial = await cli(['sync-project', String(project), '-c', TEST_CONNECTION, '--json', '--fail-on', 'none', ...FAST_CLI_SYNC]);
     expect(partial.code, partial.stderr).toBe(1);
     expect(json(partial)).toMatchObject({ outcome: 'partial', counts: { succeeded: 1, failed: 1 } });
   });
@@ -72,9 +58,9 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
 
   it('schedule create, trigger, status, list, describe, delete with --json and exit codes', async () => {
     const project = nextProject++;
-    const id = sim.addStorage({ type: 'redis', project, script: [{ status: 'completed', count: 8 }] });
+    const id = suite.sim.addStorage({ type: 'redis', project, script: [{ status: 'completed', count: 8 }] });
     const scheduleId = `cli-schedule-${randomUUID()}`;
-    const created = await cli(['schedule', 'create', scheduleId, '--storage', `redis:${id}`, '--project', String(project), '-c', TEST_CONNECTION, '--cron', '30 2 * * *', '--timezone', 'Europe/Paris', '--json', ...fast]);
+    const created = await cli(['schedule', 'create', scheduleId, '--storage', `redis:${id}`, '--project', String(project), '-c', TEST_CONNECTION, '--cron', '30 2 * * *', '--timezone', 'Europe/Paris', '--json', ...FAST_CLI_SYNC]);
     expect(created.code, created.stderr).toBe(0);
     expect(json(created)).toMatchObject({ scheduleId, overlap: 'SKIP', spec: { calendars: ['0 30 2 * * * *'], timezone: 'Europe/Paris' }, target: { kind: 'storage', storageId: id } });
 
@@ -117,7 +103,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
     const zone = await cli(['schedule', 'create', `cli-bad-${randomUUID()}`, '--project', '1', '--cron', '0 3 * * *', '--timezone', 'Atlantis/Capital']);
     expect(zone.code, zone.stderr).toBe(3);
     expect(zone.stderr).toContain('not a known IANA time zone');
-    const { TEMPORAL_ADDRESS: _a, ...noServer } = env;
+    const { TEMPORAL_ADDRESS: _a, ...noServer } = suite.env;
     const none = await runCli(['schedule', 'list'], noServer);
     expect(none.code, none.stderr).toBe(5);
     expect(none.stderr).toContain('TEMPORAL_ADDRESS');
@@ -125,8 +111,8 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
 
   it('status: the failure and its report with exit 1; exit 3 for an unknown workflow', async () => {
     const project = nextProject++;
-    const id = sim.addStorage({ type: 'azure', project, script: [{ status: 'failed', traceback: 'Traceback\nValueError: container' }] });
-    const sync = await cli(['sync', 'azure', String(id), '-c', TEST_CONNECTION, '--detach', '--json', ...fast]);
+    const id = suite.sim.addStorage({ type: 'azure', project, script: [{ status: 'failed', traceback: 'Traceback\nValueError: container' }] });
+    const sync = await cli(['sync', 'azure', String(id), '-c', TEST_CONNECTION, '--detach', '--json', ...FAST_CLI_SYNC]);
     const { workflowId } = json<{ workflowId: string }>(sync);
     const status = await eventually(
       () => cli(['status', workflowId, '--json']),
@@ -141,10 +127,10 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
 
   it('webhooks serve: accepts a signed event and starts the pipeline, refuses others; exits 0 on SIGTERM', async () => {
     const project = nextProject++;
-    sim.addStorage({ type: 's3', project, script: [{ status: 'completed' }] });
+    suite.sim.addStorage({ type: 's3', project, script: [{ status: 'completed' }] });
     const secret = randomBytes(20).toString('hex');
     rememberSecret(secret);
-    const server = serve(['--port', '0', '-c', TEST_CONNECTION, '--quiet-period', '200ms', '--worker', 'never', '--json'], { ...env, LABEL_STUDIO_WEBHOOK_SECRET: secret });
+    const server = serve(['--port', '0', '-c', TEST_CONNECTION, '--quiet-period', '200ms', '--worker', 'never', '--json'], { ...suite.env, LABEL_STUDIO_WEBHOOK_SECRET: secret });
     try {
       const url = await server.url;
       const body = JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: project }, annotation: { id: 1 } });
@@ -153,7 +139,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
       const accepted = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret }, body });
       expect(accepted.status).toBe(202);
       const state = await eventually(
-        () => t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery),
+        () => suite.t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery),
         (s) => s.recent.length === 1,
       );
       expect(state.recent[0]).toMatchObject({ events: 1, syncOutcome: 'completed' });
@@ -163,7 +149,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
       server.child.kill('SIGTERM');
     }
     expect(await server.exit).toBe(0);
-    await t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).terminate('test over');
+    await suite.t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).terminate('test over');
 
     const noSecret = await cli(['webhooks', 'serve', '--port', '0']);
     expect(noSecret.code, noSecret.stderr).toBe(5);

@@ -42,3 +42,15 @@ export function simulatedLabelStudioPerFile(options: SimulatorOptions = {}): { s
   });
   return env;
 }
+
+/** The CLI's flags for quick syncs in tests: checks at the 1 s floor, one attempt. */
+export const FAST_CLI_SYNC = ['--poll-initial', '1s', '--poll-max', '1s', '--retry-backoff', '100ms', '--max-attempts', '1'];
+
+/** For a describe block that runs the CLI: a simulator, a worker reaching it, and the CLI's environment for both. */
+export function cliSuitePerFile(): { sim: LabelStudioSimulator; t: TestTemporal; env: Record<string, string> } {
+  const suite = simulatedLabelStudioPerFile() as { sim: LabelStudioSimulator; t: TestTemporal; env: Record<string, string> };
+  beforeAll(() => {
+    suite.env = cliEnvFor(suite.sim, suite.t.taskQueue);
+  });
+  return suite;
+}
