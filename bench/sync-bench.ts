@@ -21,7 +21,7 @@ import { LabelStudioClientRegistry } from '../src/labelstudio/client-registry';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import { parseMicros } from '../src/simulator/time';
-import type { SyncPolicy } from '../src/workflows/sync-policy';
+import type { SyncPolicy } from '../src/schema/sync-input';
 import type { SyncReport } from '../src/workflows/sync-report';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { detectionMs, requestsTo } from './detection';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLabelStudioTime } from '../src/activities/sync-eta';
-import type { SyncPolicy } from '../src/workflows/sync-policy';
+import type { SyncPolicy } from '../src/schema/sync-input';
 import { simulatedLabelStudioPerFile } from './helpers/simulated-label-studio';
 import { runSync } from './helpers/sync-run';
 

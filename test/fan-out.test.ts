@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectSyncError, runProjectSync, startProjectSync } from '../src/client/project-sync-client';
 import { awaitSyncReport, startStorageSync } from '../src/client/sync-client';
 import type { LabelStudioSimulator } from '../src/simulator';
-import type { SyncProjectExportsInput } from '../src/workflows/project-sync-input';
+import type { SyncProjectExportsInput } from '../src/schema/project-sync-input';
 import { PROJECT_SYNC_FAILED } from '../src/workflows/project-sync-report';
 import { rejectionOf } from './helpers/rejection';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';

@@ -75,6 +75,13 @@ describe('the packed package', () => {
     expect(map.sourcesContent?.[0]).toContain('export async function runStorageSync');
   });
 
+  it('keeps zod out of the workflow bundle: every cached workflow would load its own copy', () => {
+    const bundle = readFileSync(join(app, 'node_modules', 'label-studio-temporal', 'dist', 'workflow-bundle.js'), 'utf8');
+    const modules = [...bundle.matchAll(/\/\*{3}\/ "([^"]+)"/g)].map((m) => m[1]);
+    expect(modules).toContainEqual(expect.stringMatching(/dist\/workflows\/index\.js$/)); // the pattern does find the bundle's modules
+    expect(modules.filter((m) => /zod|\/schema\//.test(m!))).toEqual([]);
+  });
+
   it('serves named imports from every door to an ES module', async () => {
     expect(await node('esm.mjs')).toEqual({
       DEFAULT_TASK_QUEUE: 'string',

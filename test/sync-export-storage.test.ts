@@ -302,5 +302,6 @@ describe('syncExportStorage', () => {
     const err = await syncError(awaitSyncReport(handle));
     expect(err.failureType).toBe(FailureType.InvalidInput);
     expect(err.message).toContain('policy.poll.initial');
+    await recordHistory(handle, 'input-refused-by-worker');
   });
 });

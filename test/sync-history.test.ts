@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
+import type { SyncReport } from '../src/workflows/sync-report';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { recordHistory } from './helpers/record-history';
 import { startSimulator } from './helpers/simulated-label-studio';
@@ -43,6 +44,23 @@ describe('a sync\'s history', () => {
     expect(statuses).toHaveLength(1);
     expect(statuses[0]!.eventId).toEqual(events.at(-2)!.eventId); // the outcome, just before the workflow completes
     await recordHistory(t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)), 'started-running');
+  });
+
+  it('checks on the worker, once, the input of a sync no client of ours started; ours only fill defaults', async () => {
+    const markers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes!.markerName);
+    const ours = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 300 }] });
+    expect((await runSync(t.client, t.taskQueue, 'gcs_sa', ours)).outcome).toBe('completed');
+    expect(markers(await historyOf(ours))).toEqual(['core_patch']); // the trigger's patch, no input check
+
+    const raw = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 300 }] });
+    const handle = await t.client.workflow.start('syncExportStorage', {
+      workflowId: syncWorkflowId(TEST_CONNECTION, 'gcs_sa', raw),
+      taskQueue: t.taskQueue,
+      args: [{ connection: TEST_CONNECTION, storageType: 'gcs_sa', storageId: raw, policy: { poll: { initial: '1s' } } }],
+    });
+    expect(((await handle.result()) as SyncReport).outcome).toBe('completed');
+    expect(markers(await handle.fetchHistory().then((h) => h.events ?? []))).toEqual(['core_patch', 'core_local_activity', 'core_patch']);
+    await recordHistory(handle, 'input-checked-by-worker');
   });
 
   it('gives the poll a start-to-close of seconds from the read timeout, the trigger one from the response timeout', async () => {

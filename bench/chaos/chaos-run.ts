@@ -12,7 +12,7 @@ import { freeLoopbackPort, startLocalProcess, waitUntilReady, type LocalProcess 
 import { startTemporalDevServer, type RunningDevServer } from '../../src/local/temporal-dev-server';
 import { LabelStudioSimulator, mulberry32, type RandomFaultKind, type SyncOutcome } from '../../src/simulator';
 import { backoffDelay } from '../../src/workflows/retry-delay';
-import { resolveSyncInput, type SyncPolicy } from '../../src/workflows/sync-policy';
+import { resolveSyncInput, type SyncPolicy } from '../../src/schema/sync-input';
 import type { SyncReport } from '../../src/workflows/sync-report';
 
 export interface ChaosOptions {

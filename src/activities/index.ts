@@ -1,6 +1,7 @@
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { createAwaitSyncEnd } from './await-sync-end';
 import { awaitSyncWorkflow } from './await-sync-workflow';
+import { checkWorkflowInput } from './check-workflow-input';
 import { createCountTargetObjects } from './count-target-objects';
 import { createListExportStorages } from './list-export-storages';
 import { createReadProjectCounters } from './read-project-counters';
@@ -15,6 +16,7 @@ export function createActivities(registry: LabelStudioClientRegistry) {
     awaitSyncEnd: createAwaitSyncEnd(registry),
     listExportStorages: createListExportStorages(registry),
     awaitSyncWorkflow,
+    checkWorkflowInput,
     countTargetObjects: createCountTargetObjects(registry),
     readProjectCounters: createReadProjectCounters(registry),
   };

@@ -1,8 +1,8 @@
 import { compileTitlePattern } from '../labelstudio/title-pattern';
 import { invalidInput, problemOf } from '../schema/invalid-input';
-import { resolvePipelineInput, type AnnotationPipelineInput, type ResolvedPipelineInput } from '../workflows/pipeline-input';
-import { resolveProjectSyncInput, type ResolvedProjectSyncInput, type SyncProjectExportsInput } from '../workflows/project-sync-input';
-import { resolveSyncInput, type ResolvedBackoff, type ResolvedSyncInput, type SyncExportStorageInput } from '../workflows/sync-policy';
+import { resolvePipelineInput, type AnnotationPipelineInput, type ResolvedPipelineInput } from '../schema/pipeline-input';
+import { resolveProjectSyncInput, type ResolvedProjectSyncInput, type SyncProjectExportsInput } from '../schema/project-sync-input';
+import { resolveSyncInput, type ResolvedBackoff, type ResolvedSyncInput, type SyncExportStorageInput } from '../schema/sync-input';
 
 /**
  * The checks a client runs before it starts anything: the workflow's own schema, plus what only

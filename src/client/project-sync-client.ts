@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, CancelledFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
 import { projectKey } from '../workflows/project-ids';
-import type { SyncProjectExportsInput } from '../workflows/project-sync-input';
+import type { SyncProjectExportsInput } from '../schema/project-sync-input';
 import type { ProjectSyncReport } from '../workflows/project-sync-report';
 import { PROJECT_KEY } from '../workflows/search-attributes';
 import { CANCELLATION_REPORT_MEMO } from '../workflows/sync-report';
 import type { syncProjectExports } from '../workflows/sync-project-exports';
 import { checkProjectSyncInput } from './check-input';
 import type { Started } from './started';
+import { inputCheckedMemo } from '../workflows/input-checked-memo';
 
 export type StartedProjectSync = Started<typeof syncProjectExports>;
 
@@ -44,6 +45,7 @@ export async function startProjectSync(client: Client, input: SyncProjectExports
     workflowId: options.workflowId ?? `label-studio-project-sync/${connection}/${project}/${randomUUID()}`,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     args: [input],
+    memo: inputCheckedMemo,
     typedSearchAttributes: options.searchAttributes === false ? undefined : [{ key: PROJECT_KEY, value: projectKey(connection, project) }],
   });
   return { handle, workflowId: handle.workflowId, joined: false };

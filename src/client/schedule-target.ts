@@ -1,9 +1,9 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { StorageType } from '../labelstudio/storage-types';
 import { projectKey } from '../workflows/project-ids';
-import type { SyncProjectExportsInput } from '../workflows/project-sync-input';
+import type { SyncProjectExportsInput } from '../schema/project-sync-input';
 import { PROJECT_KEY, STORAGE_KEY } from '../workflows/search-attributes';
-import type { SyncExportStorageInput } from '../workflows/sync-policy';
+import type { SyncExportStorageInput } from '../schema/sync-input';
 import { problemOf } from '../schema/invalid-input';
 import { checkProjectSyncInput, checkSyncInput } from './check-input';
 import { storageKey } from '../workflows/workflow-ids';

@@ -9,6 +9,7 @@ import { parseSchedule } from './parse-schedule';
 import { catchupWindowSchema, checkOverlap, compileSpec, type OverlapName, type SyncScheduleSpec } from './schedule-spec';
 import { compileTarget, MEMO_KEY, type ScheduleTarget } from './schedule-target';
 import { describeView, isSyncSchedule, summaryView, type ScheduledRun, type SyncScheduleSummary, type SyncScheduleView } from './schedule-view';
+import { inputCheckedMemo } from '../workflows/input-checked-memo';
 
 const scheduleOptionFields = {
   /** What to do when a run is due while the previous one still runs; default skip. */
@@ -73,7 +74,7 @@ export function compileSyncSchedule(given: CreateSyncScheduleOptions): ScheduleO
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
       // Temporal appends each run's scheduled time to this id.
       workflowId: options.scheduleId,
-      memo,
+      memo: { ...memo, ...inputCheckedMemo }, // compileTarget checked the input
       typedSearchAttributes,
     },
     policies: { overlap, catchupWindow, pauseOnFailure: options.pauseOnFailure ?? false },

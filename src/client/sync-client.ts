@@ -1,13 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
 import { SEARCH_ATTRIBUTE_DEFINITIONS, STORAGE_KEY, SYNC_STATUS } from '../workflows/search-attributes';
-import type { SyncExportStorageInput } from '../workflows/sync-policy';
+import type { SyncExportStorageInput } from '../schema/sync-input';
 import type { SyncReport } from '../workflows/sync-report';
 import { storageKey, syncWorkflowId } from '../workflows/workflow-ids';
 import type { syncExportStorage } from '../workflows/sync-export-storage';
 import { checkSyncInput } from './check-input';
 import type { Started } from './started';
 import { toSyncWorkflowError } from './sync-failure';
+import { inputCheckedMemo } from '../workflows/input-checked-memo';
 
 export interface StartSyncOptions {
   taskQueue?: string;
@@ -30,6 +31,7 @@ export async function startStorageSync(client: Client, input: SyncExportStorageI
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
+      memo: inputCheckedMemo,
       // The status starts as `running` here, visible at once, instead of by an upsert in the workflow.
       typedSearchAttributes:
         options.searchAttributes === false

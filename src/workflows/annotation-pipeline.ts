@@ -3,9 +3,10 @@ import type { ProjectCounters } from '../labelstudio/project-counters';
 import { annotationEventsSignal } from './annotation-events';
 import { markDelivery, type JournalMarks } from './journal-deliveries';
 import { addEvents, batchDueAt, type PendingBatch } from './pipeline-batch';
-import { resolvePipelineInput } from './pipeline-input';
+import { pipelineInputDefaults } from './fill-defaults';
 import { countersDiffer, readCounters, RECONCILE_PATCH, reconcileBatch } from './pipeline-reconcile';
 import { runBatch } from './pipeline-run-batch';
+import { resolveInput } from './resolve-input';
 import type { AnnotationPipelineInput, BatchRecord, PipelinePhase, PipelineState } from './pipeline-types';
 import { PROJECT_KEY } from './search-attributes';
 
@@ -23,7 +24,7 @@ const RECENT_BATCHES = 10;
  * a lost webhook delays a batch instead of dropping it.
  */
 export async function annotationPipeline(input: AnnotationPipelineInput): Promise<never> {
-  const cfg = resolvePipelineInput(input);
+  const cfg = await resolveInput('annotationPipeline', input, pipelineInputDefaults);
   const tracked = workflowInfo().typedSearchAttributes.get(PROJECT_KEY) !== undefined;
   let pending: PendingBatch | null = input.carry?.pending ?? null;
   let batchesDone = input.carry?.batchesDone ?? 0;

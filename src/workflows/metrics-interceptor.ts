@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { SyncReport } from './sync-report';
 import { SYNC_METRICS } from './sync-metric-names';
-import type { SyncExportStorageInput } from './sync-policy';
+import type { SyncExportStorageInput } from '../schema/sync-input';
 
 /** Made per workflow: the workflow metric meter works only inside a workflow context. */
 function syncMetrics() {

@@ -1,7 +1,7 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { Activities, ProjectCounters } from '../activities';
 import type { PendingBatch } from './pipeline-batch';
-import type { ResolvedPipelineInput } from './pipeline-input';
+import type { ResolvedPipelineInput } from '../schema/pipeline-input';
 
 /** Old pipeline histories have no reconciliation: their replays take the path without it. */
 export const RECONCILE_PATCH = 'pipeline-reconcile';

@@ -1,12 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ChildWorkflowFailure, ParentClosePolicy, executeChild, startChild, workflowInfo } from '@temporalio/workflow';
 import type { PendingBatch } from './pipeline-batch';
-import type { ResolvedPipelineInput } from './pipeline-input';
+import type { ResolvedPipelineInput } from '../schema/pipeline-input';
 import type { BatchRecord, DownstreamInput } from './pipeline-types';
 import { projectKey } from './project-ids';
 import type { ProjectSyncReport } from './project-sync-report';
 import { PROJECT_KEY } from './search-attributes';
 import { syncProjectExports } from './sync-project-exports';
+import { inputCheckedMemo } from './input-checked-memo';
 
 /**
  * One batch: the project's export sync as a syncProjectExports child, then the downstream workflow
@@ -29,6 +30,7 @@ export async function runBatch(cfg: ResolvedPipelineInput, batch: PendingBatch, 
       // failOn none: a partly failed sync still returns its report, and the pipeline decides.
       args: [{ ...cfg.sync, connection: cfg.connection, project: cfg.project, failOn: 'none' }],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      memo: inputCheckedMemo,
       typedSearchAttributes: tracked ? [{ key: PROJECT_KEY, value: projectKey(cfg.connection, cfg.project) }] : undefined,
     });
   } catch (err) {

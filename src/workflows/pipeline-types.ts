@@ -5,7 +5,7 @@ import type { PendingBatch } from './pipeline-batch';
 import type { ProjectSyncOutcome, ProjectSyncReport } from './project-sync-report';
 
 // The input types are derived from the input's schema (pipeline-input.ts), so checks and types agree.
-export type { AnnotationPipelineInput, DownstreamWorkflow, PipelineSync } from './pipeline-input';
+export type { AnnotationPipelineInput, DownstreamWorkflow, PipelineSync } from '../schema/pipeline-input';
 
 export interface PipelineCarry {
   /** Events that arrived while the previous run finished its last batch. */

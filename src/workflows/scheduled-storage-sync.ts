@@ -12,12 +12,13 @@ import type { Activities } from '../activities';
 import { FailureType } from '../failure-types';
 import { ranOutOfTime } from './ran-out-of-time';
 import { syncExportStorage } from './sync-export-storage';
-import { resolveSyncInput, type SyncExportStorageInput } from './sync-policy';
+import type { SyncExportStorageInput } from '../schema/sync-input';
+import { syncInputDefaults } from './fill-defaults';
+import { JOIN_MARGIN_MS } from './input-defaults';
+import { resolveInput } from './resolve-input';
 import type { SyncReport } from './sync-report';
 import { syncWorkflowId } from './workflow-ids';
-
-/** A join waits for the other sync's whole timeout, plus this margin for its last steps. */
-const JOIN_MARGIN_MS = 10 * 60_000;
+import { inputCheckedMemo } from './input-checked-memo';
 
 /**
  * What a storage schedule runs. A schedule names its runs after itself, so the run starts the
@@ -25,13 +26,14 @@ const JOIN_MARGIN_MS = 10 * 60_000;
  * started elsewhere is running, waits for that one: one sync per storage, scheduled or not.
  */
 export async function scheduledStorageSync(input: SyncExportStorageInput): Promise<SyncReport> {
-  const cfg = resolveSyncInput(input);
+  const cfg = await resolveInput('syncExportStorage', input, syncInputDefaults);
   const workflowId = syncWorkflowId(cfg.connection, cfg.storageType, cfg.storageId);
   try {
     const child = await startChild(syncExportStorage, {
       workflowId,
       args: [input],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      memo: inputCheckedMemo,
       typedSearchAttributes: workflowInfo().typedSearchAttributes,
     });
     return await child.result();

@@ -24,7 +24,9 @@ import { isRunning } from '../labelstudio/storage-types';
 import { ranOutOfTime } from './ran-out-of-time';
 import { backoffDelay } from './retry-delay';
 import { STORAGE_KEY, SYNC_STATUS } from './search-attributes';
-import { resolveSyncInput, type ResolvedSyncInput, type SyncExportStorageInput } from './sync-policy';
+import type { ResolvedSyncInput, SyncExportStorageInput } from '../schema/sync-input';
+import { syncInputDefaults } from './fill-defaults';
+import { resolveInput } from './resolve-input';
 import { judgeTargetCount, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 
@@ -72,7 +74,7 @@ const TARGET_COUNT = { startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry
  * sync), wait with backoff, then branch on the outcome. Every attempt lands in the report.
  */
 export async function syncExportStorage(input: SyncExportStorageInput): Promise<SyncReport> {
-  const cfg = resolveSyncInput(input);
+  const cfg = await resolveInput('syncExportStorage', input, syncInputDefaults);
   const ref: StorageRef = { connection: cfg.connection, type: cfg.storageType, id: cfg.storageId };
   const run = new SyncRun(cfg, ref);
   setHandler(syncStateQuery, () => run.state());

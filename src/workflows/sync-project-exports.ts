@@ -15,7 +15,9 @@ import type { Activities, StorageSummary } from '../activities';
 import { FailureType } from '../failure-types';
 import { mapBounded } from './bounded';
 import { projectKey } from './project-ids';
-import { resolveProjectSyncInput, type ResolvedProjectSyncInput, type SyncProjectExportsInput } from './project-sync-input';
+import type { ResolvedProjectSyncInput, SyncProjectExportsInput } from '../schema/project-sync-input';
+import { projectSyncInputDefaults } from './fill-defaults';
+import { resolveInput } from './resolve-input';
 import {
   countResults,
   projectOutcome,
@@ -42,7 +44,7 @@ const { listExportStorages } = proxyActivities<Activities>({
  * child, `concurrency` at a time. Every storage gets an entry; one failure never hides the others.
  */
 export async function syncProjectExports(input: SyncProjectExportsInput): Promise<ProjectSyncReport> {
-  const cfg = resolveProjectSyncInput(input);
+  const cfg = await resolveInput('syncProjectExports', input, projectSyncInputDefaults);
   const startedAt = new Date().toISOString();
   // Tag children (and the status) only when this run is tagged: then the server knows the attributes.
   const tracked = workflowInfo().typedSearchAttributes.get(PROJECT_KEY) !== undefined;

@@ -15,11 +15,12 @@ import {
 import type { Activities, StorageSummary } from '../activities';
 import { FailureType } from '../failure-types';
 import type { StorageSyncEntry } from './project-sync-report';
-import type { ResolvedProjectSyncInput } from './project-sync-input';
+import type { ResolvedProjectSyncInput } from '../schema/project-sync-input';
 import { syncExportStorage } from './sync-export-storage';
 import type { SyncReport } from './sync-report';
 import { ranOutOfTime } from './ran-out-of-time';
 import { syncWorkflowId } from './workflow-ids';
+import { inputCheckedMemo } from './input-checked-memo';
 
 type Base = Pick<StorageSyncEntry, 'storage' | 'workflowId'>;
 
@@ -46,6 +47,7 @@ export async function syncStorageAsChild(
       args: [{ connection: cfg.connection, storageType: storage.type, storageId: storage.id, policy: cfg.policy }],
       // A fan-out that closes early (terminated, timed out) asks its syncs to stop: they close with a report, not killed.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      memo: inputCheckedMemo,
       typedSearchAttributes: searchAttributes,
     });
   } catch (err) {

@@ -15,7 +15,7 @@ import { addAnnotations, seedLabelStudio, type ExportStorageType, type SeededPro
 import { startRedis, type RunningRedis } from '../../src/local/redis-server';
 import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../../src/local/storage-emulators';
 import { targetEnvPrefix } from '../../src/targets/target-config';
-import type { SyncPolicy } from '../../src/workflows/sync-policy';
+import type { SyncPolicy } from '../../src/schema/sync-input';
 import { syncWorkflowId } from '../../src/workflows/workflow-ids';
 import { runSync, startSync, syncError } from '../helpers/sync-run';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from '../helpers/temporal';

@@ -19,7 +19,7 @@ import { redactAddresses } from '../../src/targets/redact';
 import { countS3Objects } from '../../src/targets/s3';
 import { loadTargetConfig, type TargetConfig } from '../../src/targets/target-config';
 import { PermanentTargetError } from '../../src/targets/target-count';
-import { resolveSyncInput } from '../../src/workflows/sync-policy';
+import { resolveSyncInput } from '../../src/schema/sync-input';
 
 const BUCKET = 'verify';
 const EXPORTS = ['exports/1', 'exports/2', 'exports/3', 'exports/4', 'exports/5'];

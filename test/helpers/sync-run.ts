@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { runStorageSync, startStorageSync } from '../../src/client/sync-client';
 import { SyncWorkflowError } from '../../src/client/sync-failure';
 import type { StorageType } from '../../src/labelstudio/storage-types';
-import type { SyncPolicy } from '../../src/workflows/sync-policy';
+import type { SyncPolicy } from '../../src/schema/sync-input';
 import { rejectionOf } from './rejection';
 import { TEST_CONNECTION } from './temporal';
 

@@ -4,7 +4,7 @@ import { startStorageSync } from '../../client/sync-client';
 import { ConfigError } from '../../config/config-error';
 import type { StorageType } from '../../labelstudio/storage-types';
 import { checkSyncInput } from '../../client/check-input';
-import type { SyncExportStorageInput, VerifyTarget } from '../../workflows/sync-policy';
+import type { SyncExportStorageInput, VerifyTarget } from '../../schema/sync-input';
 import { installCliRuntime } from '../cli-runtime';
 import type { DemoLabelStudio } from '../demo/local-label-studio';
 import { userStorage } from '../demo/user-storage';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { SyncPolicy } from '../../workflows/sync-policy';
+import type { SyncPolicy } from '../../schema/sync-input';
 
 /** The per-storage sync policy flags, shared by every command that syncs. */
 export interface PolicyFlags {

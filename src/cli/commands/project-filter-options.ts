@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { StorageType } from '../../labelstudio/storage-types';
-import type { StorageSelector, SyncProjectExportsInput } from '../../workflows/project-sync-input';
+import type { StorageSelector, SyncProjectExportsInput } from '../../schema/project-sync-input';
 
 /** Which of a project's storages to sync: the filters of syncProjectExports as flags. */
 export interface ProjectFilterFlags {

@@ -4,7 +4,7 @@ import { InvalidScheduleError } from '../../client/invalid-schedule';
 import type { ScheduleTarget } from '../../client/schedule-target';
 import { compileSyncSchedule, createSyncSchedule, describeSyncSchedule, type CreateSyncScheduleOptions } from '../../client/schedules';
 import { taskQueueFromEnv } from '../../config/task-queue';
-import type { FailOn } from '../../workflows/project-sync-input';
+import type { FailOn } from '../../schema/project-sync-input';
 import { exitOnBadInput } from '../bad-input';
 import { ExitCode } from '../exit-codes';
 import { formatSchedule } from '../format-schedule';

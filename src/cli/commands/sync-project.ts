@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { awaitProjectSyncReport, ProjectSyncError, startProjectSync } from '../../client/project-sync-client';
 import { SyncWorkflowError } from '../../client/sync-failure';
 import { checkProjectSyncInput } from '../../client/check-input';
-import type { FailOn, SyncProjectExportsInput } from '../../workflows/project-sync-input';
+import type { FailOn, SyncProjectExportsInput } from '../../schema/project-sync-input';
 import { cancelOnSignal } from '../cancel-on-signal';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { formatProjectReport } from '../format-project-report';

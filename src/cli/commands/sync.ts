@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { startStorageSync } from '../../client/sync-client';
 import { STORAGE_TYPES, type StorageType } from '../../labelstudio/storage-types';
 import { checkSyncInput } from '../../client/check-input';
-import type { SyncExportStorageInput } from '../../workflows/sync-policy';
+import type { SyncExportStorageInput } from '../../schema/sync-input';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { followSyncToTheEnd } from '../follow-sync';
 import { checkJoinedSync } from '../joined-sync';

@@ -1,15 +1,14 @@
-import { z } from '../schema/zod';
+import { z } from './zod';
 import type { ListExportStoragesInput } from '../activities/fan-out-types';
-import { oneOf, positiveId, wholeNumber } from '../schema/fields';
-import { parseInput } from '../schema/invalid-input';
-import { strictObject } from '../schema/strict-object';
-import { connectionName, storageType, syncPolicySchema, type ResolvedBackoff, type SyncPolicy } from './sync-policy';
+import { oneOf, positiveId, wholeNumber } from './fields';
+import { parseInput } from './invalid-input';
+import { strictObject } from './strict-object';
+import { DEFAULT_CONCURRENCY, DEFAULT_CONNECTION, DEFAULT_FAIL_ON, JOIN_MARGIN_MS } from '../workflows/input-defaults';
+import { connectionName, storageType, syncPolicySchema, type ResolvedBackoff, type SyncPolicy } from './sync-input';
 
-export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 50;
 /** Longer patterns are refused; a title pattern is a filter, not a program. */
 export const MAX_TITLE_PATTERN_LENGTH = 500;
-const JOIN_MARGIN_MS = 10 * 60_000;
 
 export const storageSelectorSchema = strictObject({ type: storageType, id: positiveId });
 
@@ -40,11 +39,11 @@ export const projectFilterShape = {
 
 export const syncProjectExportsInputSchema = strictObject({
   /** A connection name configured on the worker; default `default`. */
-  connection: connectionName.prefault('default'),
+  connection: connectionName.prefault(DEFAULT_CONNECTION),
   project: positiveId,
   ...projectFilterShape,
   /** `any` (default): one failed storage fails the workflow (the report in its details); `none`: return the report. */
-  failOn: oneOf(['any', 'none']).prefault('any'),
+  failOn: oneOf(['any', 'none']).prefault(DEFAULT_FAIL_ON),
 });
 
 export type SyncProjectExportsInput = z.input<typeof syncProjectExportsInputSchema>;

@@ -1,20 +1,20 @@
-import { z } from '../schema/zod';
-import { duration } from '../schema/duration';
-import { oneOf, positiveId, text, wholeNumber } from '../schema/fields';
-import { parseInput } from '../schema/invalid-input';
-import { strictObject } from '../schema/strict-object';
-import type { PipelineCarry } from './pipeline-types';
+import { z } from './zod';
+import { duration } from './duration';
+import { oneOf, positiveId, text, wholeNumber } from './fields';
+import { parseInput } from './invalid-input';
+import { strictObject } from './strict-object';
+import { DEFAULT_CONNECTION, DEFAULT_DOWNSTREAM_WHEN, PIPELINE_DEFAULTS } from '../workflows/input-defaults';
+import type { PipelineCarry } from '../workflows/pipeline-types';
 import { projectFilterShape } from './project-sync-input';
-import { connectionName } from './sync-policy';
+import { connectionName } from './sync-input';
 
-export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', reconcileEvery: '10m', batchesPerRun: 50 } as const;
 
 /** The workflow started after each batch's sync, e.g. a training job. */
 export const downstreamSchema = strictObject({
   workflowType: text('name a workflow type'),
   taskQueue: text('name a task queue'),
   /** all-succeeded (default): only after a sync where no storage failed; any-succeeded; always (whenever there is a report). */
-  when: oneOf(['all-succeeded', 'any-succeeded', 'always']).prefault('all-succeeded'),
+  when: oneOf(['all-succeeded', 'any-succeeded', 'always']).prefault(DEFAULT_DOWNSTREAM_WHEN),
 });
 
 /** Which storages the pipeline syncs: syncProjectExports' filters and policy (failures never fail the pipeline). */
@@ -22,7 +22,7 @@ export const pipelineSyncSchema = strictObject(projectFilterShape);
 
 export const annotationPipelineInputSchema = strictObject({
   /** A connection name configured on the worker; default `default`. */
-  connection: connectionName.prefault('default'),
+  connection: connectionName.prefault(DEFAULT_CONNECTION),
   project: positiveId,
   /** A batch starts once no event came for this long; default 30s. */
   quietPeriod: duration('0ms', '1d').prefault(PIPELINE_DEFAULTS.quietPeriod),

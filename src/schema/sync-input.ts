@@ -1,24 +1,18 @@
-import { z } from '../schema/zod';
+import { z } from './zod';
 import { STORAGE_TYPES } from '../labelstudio/storage-types';
-import { duration } from '../schema/duration';
-import { oneOf, positiveId, wholeNumber } from '../schema/fields';
-import { parseInput } from '../schema/invalid-input';
-import { strictObject } from '../schema/strict-object';
+import { duration } from './duration';
+import { oneOf, positiveId, wholeNumber } from './fields';
+import { parseInput } from './invalid-input';
+import { strictObject } from './strict-object';
+import { DEFAULT_CONNECTION, DEFAULT_POLICY } from '../workflows/input-defaults';
+
+export { DEFAULT_POLICY };
 
 /**
  * The storage-sync input and its policy as one schema: the types below are derived from it, so the
- * check, the types and the defaults cannot drift apart. Deterministic: the workflows parse with it too.
+ * check and the types cannot drift apart. The client checks with it; the worker checks with it what
+ * reaches the workflows unchecked (see workflows/resolve-input.ts).
  */
-export const DEFAULT_POLICY = {
-  poll: { initial: '2s', coefficient: 1.5, max: '15s' },
-  timeout: '6h',
-  stallTimeout: '30m',
-  maxAttempts: 3,
-  retryBackoff: { initial: '1m', coefficient: 2, max: '30m' },
-  onCompletedWithErrors: 'fail',
-  attachToRunning: true,
-  verifyTarget: 'off',
-} as const;
 
 export const MAX_ATTEMPTS = 100;
 
@@ -66,7 +60,7 @@ export const syncPolicySchema = strictObject({
 
 export const syncExportStorageInputSchema = strictObject({
   /** A connection name configured on the worker; default `default`. */
-  connection: connectionName.prefault('default'),
+  connection: connectionName.prefault(DEFAULT_CONNECTION),
   storageType,
   storageId: positiveId,
   policy: syncPolicySchema.prefault({}),
