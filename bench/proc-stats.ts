@@ -30,3 +30,21 @@ export function pidsWith(...parts: string[]): number[] {
     }
   });
 }
+
+/**
+ * Ms the process's threads spent runnable but waiting for a CPU (schedstat's run delay), summed:
+ * how much a process was starved, as against how much it computed.
+ */
+export function runDelayMs(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).reduce((total, tid) => total + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e6, 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** TCP connections the kernel dropped because a listener's accept queue was full (machine-wide, since boot). */
+export function listenOverflows(): number {
+  const [names, values] = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:')).map((l) => l.split(' '));
+  return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? NaN);
+}

@@ -7,10 +7,16 @@ type Queued = { resend: JournaledEvent[] } | JournaledEvent;
 
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+/**
+ * A project's deliveries start at least this far apart. The answer does not wait for them, and the
+ * pipeline waits seconds of quiet before a batch anyway; unpaced, a signal returning in tens of ms
+ * carried one or two events, and a burst cost the receiver, Temporal and the worker one signal per event or so.
+ */
+export const DELIVERY_INTERVAL_MS = 1_000;
 
 /**
- * Delivers journaled events to Temporal in the background, one delivery in flight per project: the
- * events queued meanwhile travel merged in the next one. Each delivery's intent is journaled before
+ * Delivers journaled events to Temporal in the background, one delivery in flight per project and
+ * at most one per `intervalMs`: the events queued meanwhile travel merged in the next one. Each delivery's intent is journaled before
  * it is sent and it is retried as it is until Temporal takes it, so a project's deliveries arrive in
  * journal order and a resent one carries the same last sequence number, which the pipeline drops when
  * it already counted it. Nothing is dropped: an event leaves the journal only once Temporal has it.
@@ -24,6 +30,7 @@ export class JournaledDelivery {
     private readonly journal: EventJournal,
     private readonly send: (events: AnnotationEvents) => Promise<string>,
     private readonly onError: (err: unknown, project: number) => void,
+    private readonly intervalMs = DELIVERY_INTERVAL_MS,
   ) {}
 
   /** Resolves once the event is durable in the journal; its delivery follows. */
@@ -49,14 +56,19 @@ export class JournaledDelivery {
     const queue = this.queues.get(project) ?? [];
     queue.push(item);
     this.queues.set(project, queue);
-    if (!this.busy.has(project)) void this.drain(project);
+    if (this.busy.has(project)) return;
+    // Drained once the current job is done: what is queued with it (a restart's backlog) goes in the same delivery.
+    this.busy.add(project);
+    queueMicrotask(() => void this.drain(project));
   }
 
   private async drain(project: number): Promise<void> {
-    this.busy.add(project);
     try {
       for (let next = this.take(project); next && !this.stop.signal.aborted; next = this.take(project)) {
+        const started = performance.now();
         await this.deliver(project, next.events, next.fresh);
+        const rest = this.intervalMs - (performance.now() - started);
+        if (rest > 0) await sleep(rest, undefined, { signal: this.stop.signal }).catch(() => undefined);
       }
     } finally {
       this.busy.delete(project);

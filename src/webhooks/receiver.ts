@@ -22,6 +22,12 @@ export interface WebhookReceiver {
 }
 
 const DELIVERY_DEADLINE_MS = 30_000;
+/**
+ * Connections the kernel may hold for accept() (it caps this at net.core.somaxconn). Node's default,
+ * 511, overflowed under a burst while the event loop was busy: the kernel then drops the handshake,
+ * and the sender's retransmission comes after Label Studio's 1 s timeout.
+ */
+const LISTEN_BACKLOG = 65_535;
 
 /**
  * An HTTP(S) receiver for Label Studio's annotation webhooks: each accepted event is signalled to its
@@ -98,7 +104,7 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
       }
       return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           resolve(`${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);

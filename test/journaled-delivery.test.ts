@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventJournal } from '../src/webhooks/event-journal';
+import { JournaledDelivery } from '../src/webhooks/journaled-delivery';
+import type { AnnotationEvents } from '../src/workflows/annotation-events';
+
+// The journal's deliveries with a recording sender in place of Temporal: how a burst is paced.
+describe('journaled delivery', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'journaled-delivery-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const created = (project: number) => ({ action: 'ANNOTATION_CREATED' as const, project, annotations: 1 });
+  const recorder = () => {
+    const sent: AnnotationEvents[] = [];
+    return { sent, send: async (events: AnnotationEvents) => (sent.push(events), `pipeline-${events.project}`) };
+  };
+
+  it("holds a project's events during its pause after a delivery and sends them merged in one, keeping them in the journal until then", async () => {
+    const path = join(dir, 'paced');
+    const first = recorder();
+    const journal = await EventJournal.open(path);
+    // A pause longer than the test: what arrives after the first delivery waits for the next.
+    const paced = new JournaledDelivery(journal, first.send, () => undefined, 600_000);
+    for (let i = 0; i < 5; i++) await paced.accept(created(1));
+    await paced.accept(created(2)); // another project is not held by the first one's pause
+    await vi.waitFor(() => expect(first.sent).toHaveLength(2), { timeout: 60_000, interval: 50 });
+    expect(first.sent.map((d) => [d.project, d.events])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+    await paced.close(); // stopped during the pause: the held events stay in the journal
+
+    const second = recorder();
+    const reopened = await EventJournal.open(path);
+    expect(reopened.undelivered().events.map((e) => e.seq)).toEqual([2, 3, 4, 5]);
+    const resumed = new JournaledDelivery(reopened, second.send, () => undefined, 0);
+    resumed.resume();
+    await vi.waitFor(() => expect(second.sent).toHaveLength(1), { timeout: 60_000, interval: 50 });
+    expect(second.sent[0]).toEqual({ project: 1, events: 4, annotations: 4, actions: { ANNOTATION_CREATED: 4 }, journal: { id: journal.id, seq: 5 } });
+    await resumed.close();
+  });
+});
