@@ -8,7 +8,7 @@ import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
 import { formatDuration, nextProgressMark } from './stall-tracker';
 import { estimateEnd, etaReport, initialEtaState, nextCheck } from './sync-eta';
-import { asActivity } from './to-failure';
+import { toActivityFailure } from './to-failure';
 import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from './types';
 
 /**
@@ -22,7 +22,9 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
     const { ref, syncAttempt, stallTimeoutMs } = input;
     const client = resolveClient(registry, ref.connection);
     const previous = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
-    const snapshot = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id)), previous));
+    const snapshot = toSnapshot(await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id), previous).catch((err: unknown) => {
+      throw failedCheck(err, previous, input.poll?.maxMs);
+    }));
     const eta = previous?.eta ?? initialEtaState();
     // A terminal status left by an older sync does not count: wait until ours shows.
     if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) {
@@ -45,7 +47,7 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
     const check = input.poll && nextCheck(eta, estimateEnd(snapshot, input.previousDurationMs ?? null), at, input.poll);
     // The snapshot rides along in both: when the overall timeout ends the poll, the workflow gets the
     // last failure or (while a try was running) the last heartbeat, and its report shows the last poll.
-    heartbeat({ ...mark, snapshot, ...(check && { eta: check.state }) } satisfies PollHeartbeat);
+    heartbeat({ fingerprint: mark.fingerprint, since: mark.since, snapshot, ...(check && { eta: check.state }) } satisfies PollHeartbeat); // no failedChecks: the run of faults is over
     throw ApplicationFailure.create({
       type: FailureType.SyncStillRunning,
       message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
@@ -54,4 +56,20 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
       ...(check && { nextRetryDelay: check.delayMs }),
     });
   };
+}
+
+/** The first retry of a check that got no answer, doubling with each one in a row, up to the poll cap. */
+const FAILED_CHECK_RETRY_MS = 1_000;
+
+/**
+ * A check Label Studio did not answer says nothing about the sync, so it is retried after 1 s, 2 s,
+ * 4 s… (or Retry-After) rather than after the poll's backoff, which may have reached its cap: a run
+ * of faults would otherwise leave the sync's end unnoticed for a cap per fault. The count rides in the
+ * heartbeat, which a failure flushes.
+ */
+function failedCheck(err: unknown, previous: PollHeartbeat | undefined, pollMaxMs: number | undefined): unknown {
+  const failedChecks = (previous?.failedChecks ?? 0) + 1;
+  heartbeat({ ...previous, failedChecks }); // before any answer, no progress mark yet
+  const delayMs = FAILED_CHECK_RETRY_MS * 2 ** (failedChecks - 1);
+  return toActivityFailure(err, pollMaxMs === undefined ? undefined : Math.min(delayMs, pollMaxMs));
 }

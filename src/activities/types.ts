@@ -70,6 +70,8 @@ export interface PollHeartbeat extends ProgressMark {
   snapshot?: StorageSnapshot;
   /** Where the ETA-driven checks stand, for the next try. */
   eta?: EtaState;
+  /** Checks in a row that got no usable answer (a 5xx, a reset, a timeout). */
+  failedChecks?: number;
 }
 
 /** The storage once the awaited sync has ended. */
