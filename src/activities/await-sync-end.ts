@@ -13,9 +13,9 @@ import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from './typ
 
 /**
  * Checks the storage once. While the sync runs it throws a benign, retryable failure, so the
- * activity's retry policy is the poll schedule: history does not grow with the wait and no worker
- * slot is held between polls. Given the poll's backoff, it sets each delay itself (nextRetryDelay)
- * to check just before and at the sync's expected end; without it, the retry policy's backoff runs.
+ * activity's retries are the poll: history does not grow with the wait and no worker slot is held
+ * between checks. Given the poll's backoff, it sets each delay itself (nextRetryDelay): by the sync's
+ * expected end, just before and at it, or else by the backoff; without it, the retry policy's runs.
  */
 export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
   return async function awaitSyncEnd(input: AwaitSyncEndInput): Promise<AwaitSyncEndResult> {

@@ -52,6 +52,13 @@ const DURABLE_READ_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maxim
  */
 const TRIGGER_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 5 } as const;
 
+/**
+ * Each poll check sets the delay to the next (nextRetryDelay: by the sync's expected end, or by the
+ * policy's `poll` backoff), so the retry policy only spaces the checks that could set none: the
+ * retry after a worker died mid-check comes within this, not after the poll's capped backoff.
+ */
+const POLL_RECOVERY_MAX_MS = 4_000;
+
 /** Every Label Studio activity heartbeats while its call runs: a dead worker is noticed this fast. */
 const HEARTBEAT_TIMEOUT_MS = 10_000;
 
@@ -294,17 +301,14 @@ class SyncRun {
     return remaining;
   }
 
-  /** The poll: one activity whose retry policy is the backoff schedule (which it may shorten near the sync's expected end), bounded by the overall timeout. */
+  /** The poll: one activity retried until the sync ends, each check placing the next, bounded by the overall timeout. */
   private async awaitEnd(): Promise<AwaitSyncEndResult> {
     const { awaitSyncEnd } = proxyActivities<Activities>({
       startToCloseTimeout: this.readStartToClose(),
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: this.remaining(),
-      retry: {
-        initialInterval: this.cfg.poll.initialMs,
-        backoffCoefficient: this.cfg.poll.coefficient,
-        maximumInterval: this.cfg.poll.maxMs, // no maximumAttempts: the overall timeout ends the poll
-      },
+      // no maximumAttempts: the overall timeout ends the poll
+      retry: { initialInterval: Math.min(POLL_RECOVERY_MAX_MS, this.cfg.poll.initialMs), backoffCoefficient: 2, maximumInterval: Math.min(POLL_RECOVERY_MAX_MS, this.cfg.poll.maxMs) },
     });
     try {
       return await awaitSyncEnd({
