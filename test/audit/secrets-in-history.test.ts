@@ -16,19 +16,29 @@ describe('workflow histories of the whole suite', () => {
   });
   afterAll(() => connection?.close());
 
+  // Undecoded: the payload-codec tests leave memos this client has no key for.
+  async function* listRaw() {
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await connection.workflowService.listWorkflowExecutions({ namespace: inject('temporalNamespace'), nextPageToken });
+      yield* page.executions;
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+  }
+
   it('hold no Label Studio key or address', async () => {
     const secrets = [...new Set(readFileSync(TEST_SECRETS_FILE, 'utf8').split('\n').filter(Boolean))];
     expect(secrets.length).toBeGreaterThan(0);
 
     let histories = 0;
     const leaks: string[] = [];
-    for await (const execution of client.workflow.list()) {
-      const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
-      const history = readableText(await handle.fetchHistory());
-      const description = readableText(execution.raw);
+    for await (const execution of listRaw()) {
+      const { workflowId, runId } = execution.execution!;
+      const history = readableText(await client.workflow.getHandle(workflowId!, runId!).fetchHistory());
+      const description = readableText(execution);
       histories += 1;
       for (const secret of secrets) {
-        if (history.includes(secret) || description.includes(secret)) leaks.push(`${execution.workflowId}: ${secret.slice(0, 6)}…`);
+        if (history.includes(secret) || description.includes(secret)) leaks.push(`${workflowId}: ${secret.slice(0, 6)}…`);
       }
     }
     expect(histories).toBeGreaterThan(10);
