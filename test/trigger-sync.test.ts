@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTriggerSync } from '../src/activities/trigger-sync';
 import type { TriggerSyncInput, TriggerSyncResult } from '../src/activities/types';
 import { LabelStudioClientRegistry } from '../src/labelstudio/client-registry';
@@ -34,18 +34,24 @@ function retryOfTrigger(id: number, heartbeatDetails: unknown) {
   return env.run<[TriggerSyncInput], TriggerSyncResult, typeof trigger>(trigger, input);
 }
 
-/** The dead try's POST: a proxy holds it, and nobody is left to read the answer. */
-function postOfDeadTry(id: number, heldMs: number): number {
-  sim.injectFault({ kind: 'hold', ms: heldMs, match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
+/**
+ * The dead try's POST: a proxy holds it, and nobody is left to read the answer. It is not aborted:
+ * on a loaded machine an abort can beat the request to the server, and then it never lands at all.
+ * Returns its send time once Label Studio has it.
+ */
+async function postOfDeadTry(id: number, heldMs: number): Promise<number> {
+  const path = `/api/storages/export/gcs_sa/${id}/sync`;
+  sim.injectFault({ kind: 'hold', ms: heldMs, match: { method: 'POST', path } });
   const sentAt = Date.now();
-  void fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` }, signal: AbortSignal.timeout(50) }).catch(() => undefined);
+  void fetch(`${sim.url}${path}`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } }).catch(() => undefined);
+  await vi.waitFor(() => expect(sim.requests.some((r) => r.method === 'POST' && r.path === path)).toBe(true));
   return sentAt;
 }
 
 describe('triggerSync retried after its worker died mid-POST', () => {
   it('waits for the POST the dead try left on the way and joins its sync instead of posting again', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
-    const sentAt = postOfDeadTry(id, RESPONSE_TIMEOUT_MS);
+    const sentAt = await postOfDeadTry(id, RESPONSE_TIMEOUT_MS);
     const result = await retryOfTrigger(id, { postSentAt: sentAt });
     expect(result.posted).toBe(false);
     expect(result.syncAttempt).toBe(1);

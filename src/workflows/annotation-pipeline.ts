@@ -24,15 +24,13 @@ const RECENT_BATCHES = 10;
  * a lost webhook delays a batch instead of dropping it.
  */
 export async function annotationPipeline(input: AnnotationPipelineInput): Promise<never> {
-  const cfg = await resolveInput('annotationPipeline', input, pipelineInputDefaults);
   const tracked = workflowInfo().typedSearchAttributes.get(PROJECT_KEY) !== undefined;
-  let pending: PendingBatch | null = input.carry?.pending ?? null;
-  let batchesDone = input.carry?.batchesDone ?? 0;
-  let recent: BatchRecord[] = input.carry?.recent ?? [];
-  let seen: ProjectCounters | null = input.carry?.seen ?? null;
-  let journals: JournalMarks = input.carry?.journals ?? {};
-  // Decided once per run: histories recorded before the reconciliation replay without it.
-  const reconciles = patched(RECONCILE_PATCH) && cfg.reconcileMs > 0;
+  const carry = (input as AnnotationPipelineInput | null | undefined)?.carry; // read before the input is checked
+  let pending: PendingBatch | null = carry?.pending ?? null;
+  let batchesDone = carry?.batchesDone ?? 0;
+  let recent: BatchRecord[] = carry?.recent ?? [];
+  let seen: ProjectCounters | null = carry?.seen ?? null;
+  let journals: JournalMarks = carry?.journals ?? {};
   let runBatches = 0;
   let phase: PipelinePhase = 'idle';
 
@@ -43,6 +41,11 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
     pending = addEvents(pending, received, Date.now());
   });
   setHandler(pipelineStateQuery, () => ({ phase, pending, batchesDone, runBatches, recent, seen }));
+  // After the handlers: checking an input no client of ours checked takes a local activity, and
+  // events and queries may come meanwhile.
+  const cfg = await resolveInput('annotationPipeline', input, pipelineInputDefaults);
+  // Decided once per run: histories recorded before the reconciliation replay without it.
+  const reconciles = patched(RECONCILE_PATCH) && cfg.reconcileMs > 0;
 
   const woken = () => pending !== null || workflowInfo().continueAsNewSuggested;
   for (;;) {
