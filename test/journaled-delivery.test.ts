@@ -1,33 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventJournal } from '../src/webhooks/event-journal';
 import { JournaledDelivery } from '../src/webhooks/journaled-delivery';
 import type { AnnotationEvents } from '../src/workflows/annotation-events';
+import { createdEvent, journalDirPerSuite } from './helpers/journal-dir';
 
 // The journal's deliveries with a recording sender in place of Temporal: how a burst is paced.
 describe('journaled delivery', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'journaled-delivery-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  const created = (project: number) => ({ action: 'ANNOTATION_CREATED' as const, project, annotations: 1 });
+  const dir = journalDirPerSuite('journaled-delivery-');
   const recorder = () => {
     const sent: AnnotationEvents[] = [];
     return { sent, send: async (events: AnnotationEvents) => (sent.push(events), `pipeline-${events.project}`) };
   };
 
   it("holds a project's events during its pause after a delivery and sends them merged in one, keeping them in the journal until then", async () => {
-    const path = join(dir, 'paced');
+    const path = join(dir(), 'paced');
     const first = recorder();
     const journal = await EventJournal.open(path);
     // A pause longer than the test: what arrives after the first delivery waits for the next.
     const paced = new JournaledDelivery(journal, first.send, () => undefined, 600_000);
-    for (let i = 0; i < 5; i++) await paced.accept(created(1));
-    await paced.accept(created(2)); // another project is not held by the first one's pause
+    for (let i = 0; i < 5; i++) await paced.accept(createdEvent(1));
+    await paced.accept(createdEvent(2)); // another project is not held by the first one's pause
     await vi.waitFor(() => expect(first.sent).toHaveLength(2), { timeout: 60_000, interval: 50 });
     expect(first.sent.map((d) => [d.project, d.events])).toEqual([
       [1, 1],
