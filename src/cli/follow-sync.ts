@@ -22,7 +22,7 @@ export async function followSyncToTheEnd(started: StartedSync, json: boolean, gr
     printSyncReport(err.report, json, err);
     throw err;
   } finally {
-    stop();
+    await stop();
     release();
   }
 }

@@ -1,29 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { syncStateQuery } from '../workflows/sync-export-storage';
 import type { SyncState } from '../workflows/sync-report';
+import { followQuery, type StopFollowing } from './follow-query';
 
 /**
  * Prints the workflow's phase as it changes (through the syncState query) until stopped.
  * Progress is for people: it goes to stderr, so --json output on stdout stays clean.
  */
-export function followProgress(handle: WorkflowHandle, write: (line: string) => void, intervalMs = 1000): () => void {
-  let last = '';
-  let stopped = false;
-  const tick = async () => {
-    if (stopped) return;
-    const state = await handle.query<SyncState>(syncStateQuery).catch(() => undefined);
-    if (state) {
-      const line = describeState(state);
-      if (line !== last) write(line);
-      last = line;
-    }
-    if (!stopped) timer = setTimeout(tick, intervalMs);
-  };
-  let timer = setTimeout(tick, 0);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+export function followProgress(handle: WorkflowHandle, write: (line: string) => void, intervalMs = 1000): StopFollowing {
+  return followQuery(handle, syncStateQuery, describeState, write, intervalMs);
 }
 
 function describeState(state: SyncState): string {

@@ -1,27 +1,11 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ProjectSyncState } from '../workflows/project-sync-report';
 import { projectSyncStateQuery } from '../workflows/sync-project-exports';
+import { followQuery, type StopFollowing } from './follow-query';
 
 /** Prints the fan-out's progress (through the projectSyncState query) when it changes, to stderr. */
-export function followProjectProgress(handle: WorkflowHandle, write: (line: string) => void, intervalMs = 1000): () => void {
-  let last = '';
-  let stopped = false;
-  let timer: NodeJS.Timeout;
-  const tick = async () => {
-    const state = await handle.query<ProjectSyncState>(projectSyncStateQuery).catch(() => undefined);
-    if (stopped) return;
-    if (state) {
-      const line = describe(state);
-      if (line !== last) write(line);
-      last = line;
-    }
-    timer = setTimeout(tick, intervalMs);
-  };
-  timer = setTimeout(tick, 0);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+export function followProjectProgress(handle: WorkflowHandle, write: (line: string) => void, intervalMs = 1000): StopFollowing {
+  return followQuery(handle, projectSyncStateQuery, describe, write, intervalMs);
 }
 
 function describe(state: ProjectSyncState): string {

@@ -64,7 +64,7 @@ async function runSyncProject(project: string, o: SyncProjectOptions): Promise<E
       err(`error: ${e.message}`);
       return e.failureType === 'Cancelled' ? ExitCode.Cancelled : exitCodeForProjectReport(e.report);
     } finally {
-      stop();
+      await stop();
       release();
     }
   } finally {
