@@ -16,7 +16,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import { workflowsPath } from '../src/worker/workflow-bundle';
-import { syncWorkflowId } from '../src/workflows/workflow-ids';
+import { startStorageSync } from '../src/client/sync-client';
 import { detectionMs } from './detection';
 import { cpuMs, peakRssMiB, pidsWith } from './proc-stats';
 import { quantile, seconds } from './stats';
@@ -87,12 +87,9 @@ async function runOnce(spec: RunSpec) {
     );
     const cpuBefore = serverCpu();
     const started = Date.now();
-    const handles = await mapLimit(ids, START_CONCURRENCY, (id) =>
-      spec.client.workflow.start('syncExportStorage', {
-        taskQueue,
-        workflowId: syncWorkflowId('scale', 'gcs_sa', id),
-        args: [{ connection: 'scale', storageType: 'gcs_sa', storageId: id }],
-      }),
+    // Started as users start them: input checked here, status search attribute set at start.
+    const handles = await mapLimit(ids, START_CONCURRENCY, async (id) =>
+      (await startStorageSync(spec.client, { connection: 'scale', storageType: 'gcs_sa', storageId: id }, { taskQueue })).handle,
     );
     const outcomes = await mapLimit(handles, START_CONCURRENCY, (h) => h.result().then(() => 'ok', () => 'error'));
     const elapsed = Date.now() - started;
