@@ -25,6 +25,7 @@ import type { SyncPolicy } from '../src/schema/sync-input';
 import type { SyncReport } from '../src/workflows/sync-report';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { detectionMs, requestsTo } from './detection';
+import { plainBackoffPoll } from './plain-backoff-poll';
 import { checksInSpan, type Schedule } from './skipped-span';
 import { quantile, seconds } from './stats';
 
@@ -114,6 +115,7 @@ async function runGroup(group: Group, address: string, namespace: string, client
   const registry = new LabelStudioClientRegistry(new Map([[name, { name, baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 5_000, responseTimeoutMs: 30_000 }]]));
   const etaOff = new Set<number>();
   const awaitSyncEnd = createAwaitSyncEnd(registry, () => sim.clock.now());
+  const plainBackoff = plainBackoffPoll(awaitSyncEnd);
   const native = await NativeConnection.connect({ address });
   const taskQueue = `bench-${name}-${randomUUID()}`;
   const worker = await Worker.create({
@@ -123,8 +125,8 @@ async function runGroup(group: Group, address: string, namespace: string, client
     workflowBundle,
     activities: {
       ...createActivities(registry),
-      // today's backoff and the fixed poll: the same activity without the poll settings it places checks by
-      awaitSyncEnd: (input: AwaitSyncEndInput) => awaitSyncEnd(etaOff.has(input.ref.id) ? { ...input, poll: undefined } : input),
+      // the backoff before ETA polling and the fixed poll: the same activity, its checks placed by the plain backoff
+      awaitSyncEnd: (input: AwaitSyncEndInput) => (etaOff.has(input.ref.id) ? plainBackoff(input) : awaitSyncEnd(input)),
     },
   });
   const running = worker.run();
