@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   sleep,
   upsertMemo,
@@ -38,13 +37,6 @@ export const syncStateQuery = defineQuery<SyncState>('syncState');
  * trigger again without reading first; from it on, Label Studio's meta.attempts decides.
  */
 export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
-
-/**
- * From this id on, the first read is a local activity: one marker in history instead of an activity's
- * three events and a workflow task's three. It implies the trigger never guesses, so a new sync records
- * one patch marker, not two.
- */
-export const LOCAL_FIRST_READ_PATCH = 'lst-9-local-first-read';
 
 /** Reads before anything was triggered: quick retries for transient errors, within the overall timeout. */
 const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 } as const;
@@ -122,8 +114,7 @@ class SyncRun {
   /** The worker's Label Studio timeouts: its defaults until the first read tells the real ones. */
   private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
   private readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
-  private readonly localFirstRead = patched(LOCAL_FIRST_READ_PATCH);
-  private readonly neverGuesses = this.localFirstRead || patched(TRIGGER_NEVER_GUESSES_PATCH);
+  private readonly neverGuesses = patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
     private readonly cfg: ResolvedSyncInput,
@@ -144,7 +135,7 @@ class SyncRun {
 
   async execute(): Promise<SyncReport> {
     if (!this.startedRunning) this.setStatusAttribute('running');
-    this.latest = await this.labelStudio(() => this.firstRead());
+    this.latest = await this.labelStudio(() => this.read(REQUEST_RETRY));
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -248,20 +239,6 @@ class SyncRun {
     this.mode = 'landed-earlier';
     log.info('a sync trigger had landed; waiting for that sync instead of triggering another', { syncAttempt: snapshot.attempts });
     return undefined;
-  }
-
-  /**
-   * The baseline before anything is triggered. Nothing rides on it being repeated after a crash,
-   * so it can be a local activity; its result is recorded (a marker) before the trigger is scheduled.
-   */
-  private async firstRead(): Promise<StorageSnapshot> {
-    if (!this.localFirstRead) return this.read(REQUEST_RETRY);
-    const { readStorage } = proxyLocalActivities<Activities>({
-      startToCloseTimeout: this.readStartToClose(),
-      scheduleToCloseTimeout: this.remaining(),
-      retry: REQUEST_RETRY,
-    });
-    return this.learnTimeouts(await readStorage(this.ref));
   }
 
   /** Reads the storage and learns the worker's timeouts, which size the activity timeouts. */
