@@ -50,7 +50,7 @@ describe('a sync\'s history', () => {
     const markers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes!.markerName);
     const ours = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 300 }] });
     expect((await runSync(t.client, t.taskQueue, 'gcs_sa', ours)).outcome).toBe('completed');
-    expect(markers(await historyOf(ours))).toEqual(['core_patch']); // the trigger's patch, no input check
+    expect(markers(await historyOf(ours))).toEqual(['core_patch', 'core_local_activity']); // the first read's patch and the read, no input check
 
     const raw = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 300 }] });
     const handle = await t.client.workflow.start('syncExportStorage', {
@@ -59,7 +59,7 @@ describe('a sync\'s history', () => {
       args: [{ connection: TEST_CONNECTION, storageType: 'gcs_sa', storageId: raw, policy: { poll: { initial: '1s' } } }],
     });
     expect(((await handle.result()) as SyncReport).outcome).toBe('completed');
-    expect(markers(await handle.fetchHistory().then((h) => h.events ?? []))).toEqual(['core_patch', 'core_local_activity', 'core_patch']);
+    expect(markers(await handle.fetchHistory().then((h) => h.events ?? []))).toEqual(['core_patch', 'core_local_activity', 'core_patch', 'core_local_activity']);
     await recordHistory(handle, 'input-checked-by-worker');
   });
 

@@ -9,6 +9,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertMemo,
@@ -37,6 +38,13 @@ export const syncStateQuery = defineQuery<SyncState>('syncState');
  * trigger again without reading first; from it on, Label Studio's meta.attempts decides.
  */
 export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
+
+/**
+ * From this id on, the first read is a local activity: one marker in history instead of an
+ * activity's three events and a workflow task's three. It implies the never-guessing trigger, so a
+ * new sync records one patch marker, not two.
+ */
+export const LOCAL_FIRST_READ_PATCH = 'lst-9-local-first-read';
 
 /** Reads before anything was triggered: quick retries for transient errors, within the overall timeout. */
 const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 } as const;
@@ -114,7 +122,8 @@ class SyncRun {
   /** The worker's Label Studio timeouts: its defaults until the first read tells the real ones. */
   private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
   private readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
-  private readonly neverGuesses = patched(TRIGGER_NEVER_GUESSES_PATCH);
+  private readonly localFirstRead = patched(LOCAL_FIRST_READ_PATCH);
+  private readonly neverGuesses = this.localFirstRead || patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
     private readonly cfg: ResolvedSyncInput,
@@ -135,7 +144,7 @@ class SyncRun {
 
   async execute(): Promise<SyncReport> {
     if (!this.startedRunning) this.setStatusAttribute('running');
-    this.latest = await this.labelStudio(() => this.read(REQUEST_RETRY));
+    this.latest = await this.firstRead();
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -383,19 +392,44 @@ class SyncRun {
     }
   }
 
-  /** Runs a plain Label Studio activity; its permanent errors fail the workflow with the report attached. */
-  private async labelStudio<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * The baseline before anything is triggered. Repeating it after a crash costs nothing, so one try
+   * runs as a local activity, recorded (a marker) before the trigger is scheduled. A try that fails
+   * for a reason that may pass hands over to the read activity, whose retries the overall timeout
+   * bounds (a local activity's retries here outlive its schedule-to-close). Permanent errors fail the
+   * workflow with the report attached.
+   */
+  private async firstRead(): Promise<StorageSnapshot> {
     try {
-      return await call();
+      if (this.localFirstRead) {
+        try {
+          return this.learnTimeouts(await this.localRead());
+        } catch (err) {
+          const failure = err instanceof ActivityFailure ? err.cause : err;
+          if (isCancellation(err) || (failure instanceof ApplicationFailure && failure.nonRetryable)) throw err;
+        }
+      }
+      return await this.read(REQUEST_RETRY);
     } catch (err) {
-      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      throw this.labelStudioFailure(err);
+      if (isCancellation(err)) throw err;
+      // A local activity's failure can reach the workflow bare, not wrapped in an ActivityFailure.
+      if (err instanceof ActivityFailure || err instanceof ApplicationFailure) throw this.labelStudioFailure(err);
+      throw err;
     }
   }
 
-  private labelStudioFailure(err: ActivityFailure): ApplicationFailure {
+  private localRead(): Promise<StorageRead> {
+    const { readStorage } = proxyLocalActivities<Activities>({
+      startToCloseTimeout: Math.min(this.readStartToClose(), this.remaining()),
+      retry: { maximumAttempts: 1 },
+    });
+    return readStorage(this.ref);
+  }
+
+  private labelStudioFailure(err: ActivityFailure | ApplicationFailure): ApplicationFailure {
+    const failure = err instanceof ActivityFailure ? err.cause : err;
     // Cut short by the overall timeout: the last Label Studio error says why.
-    const cause = err.cause instanceof TimeoutFailure && err.cause.cause ? err.cause.cause : err.cause;
+    const cause = failure instanceof TimeoutFailure && failure.cause ? failure.cause : failure;
     const message = cause?.message ?? err.message;
     const type = cause instanceof ApplicationFailure && cause.type ? cause.type : FailureType.LabelStudio;
     return this.fail('failed', type, message, err);

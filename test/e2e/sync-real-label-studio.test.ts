@@ -70,7 +70,14 @@ describe('syncExportStorage against a real Label Studio', () => {
   /** The attempt number of every activity task the workflow ran: [1] means one activity, never retried. */
   async function activityAttempts(connection: string, type: ExportStorageType): Promise<number[]> {
     const history = await t.client.workflow.getHandle(syncWorkflowId(connection, type, storageId(type))).fetchHistory();
-    return (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+    return (history.events ?? []).flatMap((e) => {
+      if (e.activityTaskStartedEventAttributes) return [e.activityTaskStartedEventAttributes.attempt ?? 0];
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_local_activity') return [];
+      // the first read: a local activity, whose marker carries its attempt
+      const data = marker.details?.['data']?.payloads?.[0]?.data;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { attempt: number }).attempt] : [];
+    });
   }
 
   beforeAll(async () => {
