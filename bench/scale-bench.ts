@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     /** Comma-separated command-line fragments: every process matching one counts as server CPU. */
     'server-match': { type: 'string' },
     label: { type: 'string', default: 'dev server' },
+    /** Worker options as JSON, on top of SYNC_WORKER_TUNING: '{"nonStickyToStickyPollRatio":1}'. */
+    tuning: { type: 'string', default: '{}' },
   },
 });
 
@@ -105,6 +107,7 @@ async function runOnce(spec: RunSpec) {
       server: args.label,
       syncs: spec.syncs,
       workers: spec.workers,
+      ...(args.tuning !== '{}' && { tuning: args.tuning }),
       'syncs/s': (spec.syncs / (elapsed / 1000)).toFixed(1),
       'worker RSS peak MiB': rss.map((r) => r.toFixed(0)).join(' / '),
       'server CPU ms/sync': serverPids.length ? (cpu / spec.syncs).toFixed(0) : '-',
@@ -131,6 +134,7 @@ function startWorker(spec: RunSpec, sim: LabelStudioSimulator, taskQueue: string
       SCALE_SIM_URL: sim.url,
       SCALE_SIM_TOKEN: sim.legacyToken,
       SCALE_BUNDLE: spec.bundlePath,
+      SCALE_TUNING: args.tuning,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,5 +1,5 @@
 // One worker process of the scale run (bench/scale-bench.ts starts one or two): the package's worker with its
-// default tuning and a prebuilt workflow bundle, until SIGTERM.
+// default tuning (or SCALE_TUNING, JSON worker options on top of it) and a prebuilt workflow bundle, until SIGTERM.
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createSyncWorker } from '../src/worker/create-worker';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     namespace: env('SCALE_NAMESPACE'),
     taskQueue: env('SCALE_TASK_QUEUE'),
     labelStudio: new Map([['scale', { name: 'scale', baseUrl: env('SCALE_SIM_URL'), apiKey: env('SCALE_SIM_TOKEN'), connectTimeoutMs: 5_000, responseTimeoutMs: 30_000 }]]),
-    tuning: { workflowBundle: { codePath: env('SCALE_BUNDLE') } },
+    tuning: { ...(JSON.parse(process.env.SCALE_TUNING || '{}') as object), workflowBundle: { codePath: env('SCALE_BUNDLE') } },
   });
   process.stdout.write('ready\n');
   await run();
