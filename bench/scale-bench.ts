@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
@@ -24,6 +24,10 @@ import { quantile, seconds } from './stats';
 const SYNC_MS = 5_000;
 const START_CONCURRENCY = 100;
 const FIRST_TASK_SAMPLE = 200;
+/** Syncs started one a second once the N are all started: how long a new sync waits behind the backlog. */
+const PROBES = 10;
+/** Twice the default poll cap: a sync noticed later than this was noticed late. */
+const LATE_MS = 30_000;
 
 const { values: args } = parseArgs({
   options: {
@@ -63,7 +67,8 @@ async function main(): Promise<void> {
     await dev?.stop();
   }
   console.table(rows);
-  console.log(`${SYNC_MS / 1000} s syncs; first task: from the workflow's start to its first workflow task starting (history of ${FIRST_TASK_SAMPLE} syncs);`);
+  console.log(`${SYNC_MS / 1000} s syncs; first task: from the workflow's start to its first workflow task starting (history of the first ${FIRST_TASK_SAMPLE} syncs);`);
+  console.log(`new sync: the same for ${PROBES} syncs started one a second after all N were started, into the backlog;`);
   console.log('detection: from the end Label Studio recorded to the first read after it; server CPU: every matching process, user + system.');
 }
 
@@ -93,29 +98,38 @@ async function runOnce(spec: RunSpec) {
     const handles = await mapLimit(ids, START_CONCURRENCY, async (id) =>
       (await startStorageSync(spec.client, { connection: 'scale', storageType: 'gcs_sa', storageId: id }, { taskQueue })).handle,
     );
-    const outcomes = await mapLimit(handles, START_CONCURRENCY, (h) => h.result().then(() => 'ok', () => 'error'));
+    const probes: typeof handles = [];
+    for (let i = 0; i < PROBES; i++) {
+      const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', queuedMs: 200, runMs: SYNC_MS, count: 1_000 }] });
+      probes.push((await startStorageSync(spec.client, { connection: 'scale', storageType: 'gcs_sa', storageId: id }, { taskQueue })).handle);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const outcomes = await mapLimit([...handles, ...probes], START_CONCURRENCY, (h) => h.result().then(() => 'ok', () => 'error'));
     const elapsed = Date.now() - started;
     const cpu = serverCpu() - cpuBefore;
     const detection = ids.map((id) => detectionMs(sim, id));
-    const firstTask = await mapLimit(handles.slice(0, FIRST_TASK_SAMPLE), 20, async (h) => {
-      const events = (await h.fetchHistory()).events ?? [];
-      const at = (type: string) => events.find((e) => String(e.eventType) === type || e.eventType === eventTypeNumber(type));
-      return millis(at('WORKFLOW_TASK_STARTED')?.eventTime) - millis(at('WORKFLOW_EXECUTION_STARTED')?.eventTime);
-    });
+    // Why a sync was noticed late: a workflow task that waited past the sticky schedule-to-start went
+    // back to the shared queue, behind every new sync's first task.
+    const late = handles.filter((_, i) => detection[i]! > LATE_MS);
+    const lateAfterStickyTimeout = (await mapLimit(late, 20, stickyTimedOut)).filter(Boolean).length;
+    const firstTask = await mapLimit(handles.slice(0, FIRST_TASK_SAMPLE), 20, firstTaskMs);
+    const newSyncFirstTask = await mapLimit(probes, 20, firstTaskMs);
     const rss = children.map((c) => peakRssMiB(c.pid!));
     return {
       server: args.label,
       syncs: spec.syncs,
       workers: spec.workers,
       ...(args.tuning !== '{}' && { tuning: args.tuning }),
-      'syncs/s': (spec.syncs / (elapsed / 1000)).toFixed(1),
+      'syncs/s': ((spec.syncs + PROBES) / (elapsed / 1000)).toFixed(1),
       'worker RSS peak MiB': rss.map((r) => r.toFixed(0)).join(' / '),
-      'server CPU ms/sync': serverPids.length ? (cpu / spec.syncs).toFixed(0) : '-',
+      'server CPU ms/sync': serverPids.length ? (cpu / (spec.syncs + PROBES)).toFixed(0) : '-',
       'detect p50 s': seconds(quantile(detection, 0.5)),
       'p95 s': seconds(quantile(detection, 0.95)),
       'p99 s': seconds(quantile(detection, 0.99)),
+      [`late (>${LATE_MS / 1000} s) / of them after a sticky timeout`]: `${late.length} / ${lateAfterStickyTimeout}`,
       'first task p50 s': seconds(quantile(firstTask, 0.5)),
       'first task max s': seconds(Math.max(...firstTask)),
+      'new sync first task p50 / max s': `${seconds(quantile(newSyncFirstTask, 0.5))} / ${seconds(Math.max(...newSyncFirstTask))}`,
       errors: outcomes.filter((o) => o === 'error').length + sim.requests.filter((r) => r.status >= 400 || r.status === 0).length,
     };
   } finally {
@@ -166,6 +180,19 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
     }),
   );
   return out;
+}
+
+/** From the workflow's start to its first workflow task starting. */
+async function firstTaskMs(h: WorkflowHandle): Promise<number> {
+  const events = (await h.fetchHistory()).events ?? [];
+  const at = (type: string) => events.find((e) => String(e.eventType) === type || e.eventType === eventTypeNumber(type));
+  return millis(at('WORKFLOW_TASK_STARTED')?.eventTime) - millis(at('WORKFLOW_EXECUTION_STARTED')?.eventTime);
+}
+
+/** Whether one of the workflow's tasks timed out before a worker took it (a sticky queue's schedule-to-start). */
+async function stickyTimedOut(h: WorkflowHandle): Promise<boolean> {
+  const events = (await h.fetchHistory()).events ?? [];
+  return events.some((e) => Number(e.workflowTaskTimedOutEventAttributes?.timeoutType) === 2); // TIMEOUT_TYPE_SCHEDULE_TO_START
 }
 
 function eventTypeNumber(type: string): number {
