@@ -27,6 +27,10 @@ describe('chaos', () => {
       'late-answer': expect.any(Number),
       held: expect.any(Number),
       'lost-answer': expect.any(Number),
+      'gateway-timeout': expect.any(Number),
+      'error-after-run': expect.any(Number),
+      truncated: expect.any(Number),
+      garbled: expect.any(Number),
     });
     expect(Object.entries(result.faults).filter(([, n]) => n === 0)).toEqual([]); // every kind of fault was hit
     const seen = result.outcomes.map((o) => ({ storage: `${o.edition} ${o.id}`, result: o.result, failureType: o.failureType, triggered: o.triggered }));

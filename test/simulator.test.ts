@@ -493,10 +493,96 @@ describe('faults', () => {
     expect(sim.requests[0]?.status).toBe(0); // nobody was there to receive the answer
   });
 
+  it('gateway: its page answers while Label Studio gets the request later and runs it', async () => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault({ kind: 'gateway', status: 504, answerAfterMs: 20, reachAfterMs: 1500, match: { method: 'POST' } });
+    const answer = await call(sim, 'POST', `/api/storages/export/gcs_sa/${id}/sync`);
+    expect(answer.status).toBe(504);
+    expect(answer.headers.get('content-type')).toContain('text/html');
+    expect(answer.text).toContain('<title>504 Gateway Time-out</title>');
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(0);
+    await waitFor(() => sim.syncsStarted('gcs_sa', id) === 1, 10_000);
+    expect(sim.storage('gcs_sa', id)).toMatchObject({ status: 'queued', meta: { attempts: 1 } });
+    expect(sim.requests.map((r) => r.status)).toEqual([504]);
+  });
+
+  it('gateway: Label Studio may run the request before its page answers, or never get it', async () => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault({ kind: 'gateway', status: 502, answerAfterMs: 100, reachAfterMs: 0, match: { method: 'POST' } });
+    sim.injectFault({ kind: 'gateway', status: 503, answerAfterMs: 0, match: { method: 'POST' } });
+    expect((await call(sim, 'POST', `/api/storages/export/gcs_sa/${id}/sync`)).status).toBe(502);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+    const unreached = await call(sim, 'POST', `/api/storages/export/gcs_sa/${id}/sync`);
+    expect(unreached.status).toBe(503);
+    expect(unreached.text).toContain('<title>503 Service Temporarily Unavailable</title>');
+    // The next request is answered by Label Studio: it has seen one sync POST in all.
+    expect((await call(sim, 'GET', `/api/storages/export/gcs_sa/${id}`)).body.meta.attempts).toBe(1);
+  });
+
+  it.each([
+    [500, 'application/json'],
+    [502, 'text/html'],
+    [504, 'text/html'],
+  ] as const)('error-after-run %i: the sync is registered, then the error answers', async (status, contentType) => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault({ kind: 'error-after-run', status, match: { method: 'POST' } });
+    const answer = await call(sim, 'POST', `/api/storages/export/gcs_sa/${id}/sync`);
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get('content-type')).toContain(contentType);
+    if (status === 500) expectLsError(answer, 500, 'Unknown error');
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+  });
+
+  it('truncate-response: the sync is registered; the answer announces its whole length and stops halfway', async () => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault({ kind: 'truncate-response', match: { method: 'POST' } });
+    const res = await fetch(`${sim.url}/api/storages/export/gcs_sa/${id}/sync`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } });
+    expect(res.status).toBe(200);
+    const whole = JSON.stringify(sim.storage('gcs_sa', id)).length;
+    expect(Number(res.headers.get('content-length'))).toBe(whole);
+    await expect(res.text()).rejects.toThrow();
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+  });
+
+  it('garble-response: the sync is registered; a complete 200 answers cut JSON text', async () => {
+    const sim = await start();
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault({ kind: 'garble-response', match: { method: 'POST' } });
+    const answer = await call(sim, 'POST', `/api/storages/export/gcs_sa/${id}/sync`);
+    expect(answer.status).toBe(200);
+    expect(answer.text.length).toBeGreaterThan(0);
+    expect(answer.body).toBeUndefined(); // not JSON
+    expect(JSON.stringify(sim.storage('gcs_sa', id)).startsWith(answer.text)).toBe(true);
+    expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
+  });
+
+  it('random faults draw the gateway and broken-answer kinds too', async () => {
+    const sim = await start();
+    sim.injectRandomFaults({
+      rate: 1,
+      seed: 3,
+      responseTimeoutMs: 40,
+      mix: { 'server-error': 0, throttled: 0, reset: 0, 'late-answer': 0, held: 0, 'lost-answer': 0 },
+      match: { method: 'GET' },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push(await call(sim, 'GET', '/api/projects/').then((a) => (a.body === undefined && a.status === 200 ? -1 : a.status), () => 0));
+    const drawn = sim.randomFaultsDrawn!;
+    expect(drawn['gateway-timeout'] + drawn['error-after-run'] + drawn.truncated + drawn.garbled).toBe(40);
+    expect(statuses.filter((s) => s === -1)).toHaveLength(drawn.garbled);
+    expect(statuses.filter((s) => s === 0)).toHaveLength(drawn.truncated);
+    expect(statuses.filter((s) => s >= 500)).toHaveLength(drawn['gateway-timeout'] + drawn['error-after-run']);
+    expect(statuses).toContain(504);
+  });
+
   it('random faults: a seeded share of the matching requests, the same draws for the same seed', async () => {
     const draws = async (seed: number) => {
       const sim = await start();
-      sim.injectRandomFaults({ rate: 0.5, seed, responseTimeoutMs: 20, mix: { 'late-answer': 0, held: 0, 'lost-answer': 0 }, match: { method: 'GET' } });
+      sim.injectRandomFaults({ rate: 0.5, seed, responseTimeoutMs: 20, mix: { 'late-answer': 0, held: 0, 'lost-answer': 0, 'gateway-timeout': 0, 'error-after-run': 0, truncated: 0, garbled: 0 }, match: { method: 'GET' } });
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) statuses.push(await call(sim, 'GET', '/api/projects/').then((a) => a.status, () => 0));
       expect((await call(sim, 'POST', '/api/projects/')).status).toBe(405); // not matched: never faulted

@@ -1,7 +1,7 @@
 import { activityInfo, Context, log } from '@temporalio/activity';
 import type { LabelStudioClient } from '../labelstudio/client';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
-import { LabelStudioError } from '../labelstudio/errors';
+import { LabelStudioError, requestFate } from '../labelstudio/errors';
 import { heartbeatWhile, waitHeartbeating } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
@@ -12,8 +12,11 @@ import type { StorageRef, TriggerSyncInput, TriggerSyncResult } from './types';
  * Triggers one sync, exactly once across retries. Label Studio bumps meta.attempts whenever it
  * queues a sync, so a retry (after a lost answer, a timeout or a worker crash) first reads the
  * storage: a count above the baseline means the earlier POST landed and must not be repeated.
- * A POST that got no answer at all may still be on its way: the activity waits until it cannot be.
- * Its send time travels in the heartbeat details, so a retry after a crash mid-POST waits too.
+ * Only Label Studio's own refusal proves a POST did nothing. Its own JSON 5xx means it is done with
+ * the POST, so one read tells whether a sync was queued before the error. Any other outcome (a
+ * gateway's page, an answer that does not parse, no answer) may still land: the activity reads until
+ * it lands or cannot any more. The POST's send time travels in the heartbeat details, so a retry
+ * after a crash mid-POST waits too.
  */
 export function createTriggerSync(registry: LabelStudioClientRegistry) {
   return async function triggerSync({ ref, baselineAttempts }: TriggerSyncInput): Promise<TriggerSyncResult> {
@@ -31,15 +34,23 @@ export function createTriggerSync(registry: LabelStudioClientRegistry) {
     try {
       answer = await heartbeatWhile(() => client.triggerExportSync(ref.type, ref.id), inFlight);
     } catch (err) {
-      if (err instanceof LabelStudioError && (err.kind === 'connection' || err.kind === 'timeout')) {
-        const landed = await landedSince(client, ref, baselineAttempts, settledAt(client, inFlight.postSentAt), inFlight);
-        if (landed) return landed;
+      const fate = err instanceof LabelStudioError ? requestFate(err) : 'unknown';
+      if (fate === 'refused') {
         clearPostInFlight();
-        // The wait for the POST to land already spaced this try from the next one.
-        throw toActivityFailure(err, AFTER_SETTLING_RETRY_MS);
+        throw toActivityFailure(err);
       }
-      clearPostInFlight(); // Label Studio answered: nothing of this POST is left on the way
-      throw toActivityFailure(err);
+      if (fate === 'finished') {
+        clearPostInFlight(); // Label Studio is done with this POST: nothing of it is left on the way
+        // A failed read leaves the look to the next try, which reads before it posts.
+        const landed = await landedSince(client, ref, baselineAttempts, 0, NO_POST_IN_FLIGHT).catch(() => undefined);
+        if (landed) return landed;
+        throw toActivityFailure(err);
+      }
+      const landed = await landedSince(client, ref, baselineAttempts, settledAt(client, inFlight.postSentAt), inFlight);
+      if (landed) return landed;
+      clearPostInFlight();
+      // The wait for the POST to land already spaced this try from the next one.
+      throw toActivityFailure(err, AFTER_SETTLING_RETRY_MS);
     }
     const snapshot = toSnapshot(answer);
     log.info('sync triggered', { ...ref, status: snapshot.status, syncAttempt: snapshot.attempts });
@@ -52,16 +63,23 @@ interface PostInFlight {
   postSentAt: number | null;
 }
 
+/** Nothing of this try's POST is left on the way. */
+const NO_POST_IN_FLIGHT: PostInFlight = { postSentAt: null };
+
 /** Failures flush the last heartbeat, so the next try knows it need not wait for this POST. */
 function clearPostInFlight(): void {
-  Context.current().heartbeat({ postSentAt: null } satisfies PostInFlight);
+  Context.current().heartbeat(NO_POST_IN_FLIGHT);
 }
 
-/** The retry of a POST that got no answer and provably did not land: the backoff was the wait itself. */
+/** The retry of a POST that may have landed and provably did not: the backoff was the wait itself. */
 const AFTER_SETTLING_RETRY_MS = 1_000;
 
+/** While a POST may still land, the reads that look for it: soon after it, then spaced out up to this. */
+const FIRST_LOOK_MS = 1_000;
+const MAX_LOOK_INTERVAL_MS = 10_000;
+
 /**
- * When a POST that got no answer can no longer land: Label Studio registers a request it received
+ * When a POST whose fate is unknown can no longer land: Label Studio registers a request it received
  * well within the response timeout, so twice that after sending is taken as "never arrived".
  */
 function settledAt(client: LabelStudioClient, sentAt: number): number {
@@ -70,10 +88,13 @@ function settledAt(client: LabelStudioClient, sentAt: number): number {
 
 /**
  * Reads until meta.attempts shows the POST landed, or until `settled` (epoch ms) has passed without
- * it. A read that fails while the POST may still land does not end the activity: its retry would
- * read again too soon and could post a second time, so it looks again once the POST cannot land.
+ * it: only a read sent after `settled` proves it did not. Reads meanwhile join a landed sync early;
+ * they are timed to end before `settled`, so the look ends within a read timeout after it. A read that
+ * fails while the POST may still land does not end the activity: its retry would read again too soon
+ * and could post a second time, so it looks again later.
  */
 async function landedSince(client: LabelStudioClient, ref: StorageRef, baselineAttempts: number, settled: number, details: unknown): Promise<TriggerSyncResult | undefined> {
+  let pause = FIRST_LOOK_MS;
   for (;;) {
     const settling = Date.now() < settled;
     const current = await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id), details).then(toSnapshot, (err: unknown) => {
@@ -85,6 +106,8 @@ async function landedSince(client: LabelStudioClient, ref: StorageRef, baselineA
       return { snapshot: current, posted: false, syncAttempt: current.attempts };
     }
     if (!settling) return undefined;
-    await waitHeartbeating(settled, details);
+    const next = Date.now() + pause;
+    await waitHeartbeating(next + client.readTimeoutMs < settled ? next : settled, details);
+    pause = Math.min(2 * pause, MAX_LOOK_INTERVAL_MS);
   }
 }

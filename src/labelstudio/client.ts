@@ -140,7 +140,11 @@ export class LabelStudioClient {
   private interpret(answer: { status: number; headers: Dispatcher.ResponseData['headers']; text: string }, what: string): unknown {
     const json = parseJson(answer.text);
     if (answer.status >= 200 && answer.status < 300) {
-      if (json === undefined) throw this.error('bad_response', what, `HTTP ${answer.status} with a body that is not JSON`);
+      if (json === undefined) {
+        // Announced as JSON: broken on the way, and the next answer may be whole. Anything else is not Label Studio.
+        const kind = /json/i.test(String(answer.headers['content-type'] ?? '')) ? 'broken_response' : 'bad_response';
+        throw this.error(kind, what, `HTTP ${answer.status} with a body that is not JSON`);
+      }
       return json;
     }
     const detail = errorDetail(json, answer.text);
@@ -152,6 +156,7 @@ export class LabelStudioClient {
       answer.status,
       detail,
       parseRetryAfter(answer.headers['retry-after']),
+      isLabelStudioErrorBody(json, answer.status),
     );
   }
 
@@ -168,6 +173,8 @@ export class LabelStudioClient {
         `Label Studio [${this.connectionName}] refused the personal access token (HTTP 401${err.detail ? `: ${err.detail}` : ''}): create a new one on the Account page`,
         401,
         err.detail,
+        undefined,
+        err.fromLabelStudio,
       );
     }
     const access = (body as { access?: unknown } | undefined)?.access;
@@ -219,6 +226,18 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Label Studio's own error answers: custom_exception_handler's body (its `status_code` repeats the HTTP
+ * status) or the sync view's 400 `{message}`. A proxy's page, or a gateway's JSON (`{"message": ...}` on a
+ * 504), is not one: the request may still have reached Label Studio, or may still reach it.
+ */
+function isLabelStudioErrorBody(json: unknown, status: number): boolean {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return false;
+  const record = json as Record<string, unknown>;
+  if (record.status_code === status && typeof record.detail === 'string') return true;
+  return status === 400 && typeof record.message === 'string';
 }
 
 /** Label Studio's errors carry `detail`; "not synchronizable" carries `message`; proxies send text. */

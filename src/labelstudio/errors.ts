@@ -12,6 +12,7 @@ export type LabelStudioErrorKind =
   | 'not_found' // 404
   | 'unknown_storage_type'
   | 'bad_response' // not the JSON we expect
+  | 'broken_response' // a 2xx announced as JSON whose body does not parse: cut or garbled on the way
   | 'rate_limited' // 429
   | 'server_error' // 500, 502, 503, 504
   | 'connection' // refused, reset, DNS
@@ -38,6 +39,8 @@ export class LabelStudioError extends Error {
     readonly detail?: string,
     /** Milliseconds Label Studio (or a proxy) asked us to wait, from Retry-After. */
     readonly retryAfterMs?: number,
+    /** The answer was Label Studio's own JSON error body, so Label Studio itself had finished with the request. */
+    readonly fromLabelStudio = false,
   ) {
     super(message);
     this.permanent = PERMANENT_KINDS.has(kind);
@@ -54,3 +57,24 @@ export function kindForStatus(status: number, detail: string | undefined): Label
   if (status >= 400) return 'validation';
   return undefined;
 }
+
+/**
+ * What a failed request may have done in Label Studio, which decides whether sending it again is safe:
+ * - `refused`: nothing. Label Studio's own refusal (a 4xx with its JSON error body), a 429 (throttling
+ *   refuses before anything runs), or a request refused before it was sent (a bad id or type).
+ * - `finished`: Label Studio answered it with its JSON error (a 5xx): it is done with the request, but may
+ *   have changed something before failing; a read from now on shows what.
+ * - `unknown`: anything else (a proxy's page of any status, a 2xx that does not parse, a reset, a
+ *   timeout): the request may still be on its way and run later.
+ */
+export type RequestFate = 'refused' | 'finished' | 'unknown';
+
+export function requestFate(err: LabelStudioError): RequestFate {
+  if (err.kind === 'rate_limited') return 'refused';
+  if (err.httpStatus === undefined) return NOT_SENT_KINDS.has(err.kind) ? 'refused' : 'unknown';
+  if (!err.fromLabelStudio) return 'unknown';
+  return err.httpStatus < 500 ? 'refused' : 'finished';
+}
+
+/** Kinds that, without an HTTP status, come from checking the request before it is sent. */
+const NOT_SENT_KINDS: ReadonlySet<LabelStudioErrorKind> = new Set(['validation', 'unknown_storage_type']);

@@ -16,9 +16,21 @@ export type Fault = {
   | { kind: 'hold'; ms: number }
   /** Label Studio runs the request; its answer never arrives (the connection drops). */
   | { kind: 'lose-response' }
+  /**
+   * A gateway in front answers its own HTML error page after `answerAfterMs`; the request reaches Label
+   * Studio after `reachAfterMs` (never, when omitted) and runs there, whatever the client was told.
+   */
+  | { kind: 'gateway'; status: 502 | 503 | 504; answerAfterMs: number; reachAfterMs?: number }
+  /** Label Studio runs the request, then the client gets an error: 500 as Label Studio's JSON error, 502-504 as the gateway's page. */
+  | { kind: 'error-after-run'; status: 500 | 502 | 503 | 504 }
+  /** Label Studio runs the request; its answer announces the whole Content-Length, and the connection closes halfway through the body. */
+  | { kind: 'truncate-response' }
+  /** Label Studio runs the request; the answer is a complete 200 whose body is cut JSON text. */
+  | { kind: 'garble-response' }
 );
 
 type StatusFault = Extract<Fault, { kind: 'status' }>;
+type GatewayStatus = Extract<Fault, { kind: 'gateway' }>['status'];
 
 const REASONS: Record<StatusFault['status'], string> = {
   429: 'Too Many Requests',
@@ -46,8 +58,22 @@ export class FaultQueue {
   }
 }
 
-/** The kinds a random fault is drawn from; `late-answer` and `held` go past the client's response timeout. */
-export const RANDOM_FAULT_KINDS = ['server-error', 'throttled', 'reset', 'late-answer', 'held', 'lost-answer'] as const;
+/**
+ * The kinds a random fault is drawn from; `late-answer` and `held` go past the client's response timeout.
+ * `gateway-timeout` answers within it, and Label Studio gets the request within it or never.
+ */
+export const RANDOM_FAULT_KINDS = [
+  'server-error',
+  'throttled',
+  'reset',
+  'late-answer',
+  'held',
+  'lost-answer',
+  'gateway-timeout',
+  'error-after-run',
+  'truncated',
+  'garbled',
+] as const;
 export type RandomFaultKind = (typeof RANDOM_FAULT_KINDS)[number];
 
 export interface RandomFaultOptions {
@@ -101,6 +127,18 @@ export class RandomFaults {
         return { kind: 'hold', ms: past() };
       case 'lost-answer':
         return { kind: 'lose-response' };
+      case 'gateway-timeout': {
+        const answerAfterMs = Math.round(this.options.responseTimeoutMs * (0.05 + 0.45 * this.random()));
+        const reaches = this.random() < 2 / 3;
+        const reachAfterMs = Math.round(this.options.responseTimeoutMs * this.random());
+        return { kind: 'gateway', status: 504, answerAfterMs, ...(reaches && { reachAfterMs }) };
+      }
+      case 'error-after-run':
+        return { kind: 'error-after-run', status: ([500, 502, 503, 504] as const)[Math.floor(this.random() * 4)]! };
+      case 'truncated':
+        return { kind: 'truncate-response' };
+      case 'garbled':
+        return { kind: 'garble-response' };
     }
   }
 }
@@ -133,11 +171,16 @@ function matches(fault: Fault, method: string, target: string): boolean {
  */
 export function faultResponse(fault: StatusFault): SimResponse {
   const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
-  if (fault.status >= 502 && fault.detail === undefined) {
-    const response = html(fault.status, nginxPage(`${fault.status} ${REASONS[fault.status]}`));
+  if (fault.status !== 429 && fault.status !== 500 && fault.detail === undefined) {
+    const response = gatewayPage(fault.status);
     return { ...response, headers: { ...response.headers, ...headers } };
   }
   return apiError(new ApiError(fault.status, fault.detail ?? defaultDetail(fault), undefined, headers));
+}
+
+/** The page of the gateway in front of Label Studio (nginx's). */
+export function gatewayPage(status: GatewayStatus): SimResponse {
+  return html(status, nginxPage(`${status} ${REASONS[status]}`));
 }
 
 function defaultDetail(fault: StatusFault): string {

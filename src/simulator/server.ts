@@ -5,7 +5,7 @@ import { authScheme, Authenticator, randomLegacyToken, type AuthScheme } from '.
 import { type StorageType } from './catalog';
 import { SimClock } from './clock';
 import { ApiError } from './errors';
-import { FaultQueue, faultResponse, RandomFaults, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
+import { FaultQueue, faultResponse, gatewayPage, RandomFaults, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
 import { apiError, type SimResponse } from './response';
 import { ProjectCounterStore } from './project-counters';
 import { Router } from './routes';
@@ -34,7 +34,7 @@ export interface RequestRecord {
   method: string;
   /** path with its query, as sent */
   path: string;
-  /** status answered; 0 while unanswered and for requests a fault dropped (reset, lose-response) */
+  /** status answered (a gateway fault's, a truncated answer's); 0 while unanswered and for requests a fault dropped (reset, lose-response) */
   status: number;
   /** arrival, ms since the epoch on the simulator's clock */
   at: number;
@@ -180,16 +180,32 @@ export class LabelStudioSimulator {
     } catch {
       return; // the client went away before sending its body: Django would not run the view either
     }
+    const run = () => this.run(entry, req.headers.authorization, body);
+    if (fault?.kind === 'gateway') {
+      // The gateway's answer and Label Studio's run are independent: either may come first.
+      if (fault.reachAfterMs !== undefined) void this.delay(fault.reachAfterMs).then(run);
+      await this.delay(fault.answerAfterMs);
+      this.send(res, entry, gatewayPage(fault.status));
+      return;
+    }
     if (fault?.kind === 'hold') await this.delay(fault.ms); // the view runs even if the client gave up meanwhile
-    const response = await this.router
-      .handle({ method: entry.method, target: entry.path, authorization: req.headers.authorization, body })
-      .catch((error: unknown) => apiError(new ApiError(500, error instanceof Error ? error.message : String(error))));
+    const response = await run();
     if (fault?.kind === 'delay') await this.delay(fault.ms);
     if (fault?.kind === 'lose-response') {
       req.socket.destroy();
       return;
     }
-    this.send(res, entry, response);
+    if (fault?.kind === 'error-after-run') this.send(res, entry, faultResponse({ kind: 'status', status: fault.status }));
+    else if (fault?.kind === 'truncate-response') this.sendHalf(res, entry, response);
+    else if (fault?.kind === 'garble-response') this.send(res, entry, { ...response, status: 200, body: response.body.slice(0, Math.floor(response.body.length / 2)) });
+    else this.send(res, entry, response);
+  }
+
+  /** Label Studio handles the request; a handler's crash answers 500 as Django would. */
+  private run(entry: RequestRecord, authorization: string | undefined, body: string): Promise<SimResponse> {
+    return this.router
+      .handle({ method: entry.method, target: entry.path, authorization, body })
+      .catch((error: unknown) => apiError(new ApiError(500, error instanceof Error ? error.message : String(error))));
   }
 
   private send(res: ServerResponse, entry: RequestRecord, response: SimResponse): void {
@@ -197,6 +213,15 @@ export class LabelStudioSimulator {
     entry.status = response.status;
     res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
     res.end(response.body);
+  }
+
+  /** The headers announce the whole body; the connection closes once half of it is out. */
+  private sendHalf(res: ServerResponse, entry: RequestRecord, response: SimResponse): void {
+    if (!res.socket || res.socket.destroyed) return;
+    entry.status = response.status;
+    const body = Buffer.from(response.body);
+    res.writeHead(response.status, { ...response.headers, 'Content-Length': body.length });
+    res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
   }
 
   private delay(ms: number): Promise<void> {

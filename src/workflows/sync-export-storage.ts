@@ -76,7 +76,7 @@ const CALL_MARGIN_MS = 30_000;
 /**
  * Label Studio calls an activity makes at most: a read or a poll is a token refresh and a GET (each
  * up to the read timeout); a trigger adds the POST, the reads that look for it and the wait for a
- * POST without answer (see trigger-sync.ts), each counted at the response timeout.
+ * POST whose fate its answer left unknown (see trigger-sync.ts), each counted at the response timeout.
  */
 const READ_CALLS = 2;
 const TRIGGER_CALLS = 6;
@@ -116,6 +116,10 @@ class SyncRun {
   private attemptStartedAt = new Date();
   private mode: AttemptMode = 'triggered';
   private latest: StorageSnapshot | null = null;
+  /** meta.attempts at the first read: how far it moves is how many syncs Label Studio ran meanwhile. */
+  private firstAttempts: number | null = null;
+  /** The syncs this workflow's own POSTs started (their meta.attempts). */
+  private readonly ownSyncs = new Set<number>();
   /** The previous sync's duration, seen in the read before this attempt's trigger. */
   private previousDurationMs: number | null = null;
   private verification: TargetVerification | undefined;
@@ -145,6 +149,7 @@ class SyncRun {
   async execute(): Promise<SyncReport> {
     if (!this.startedRunning) this.setStatusAttribute('running');
     this.latest = await this.firstRead();
+    this.firstAttempts = this.latest.attempts;
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -209,6 +214,7 @@ class SyncRun {
       const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
       this.syncAttempt = triggered.syncAttempt;
+      this.ownSyncs.add(triggered.syncAttempt);
       this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
       return undefined;
     } catch (err) {
@@ -230,8 +236,9 @@ class SyncRun {
 
   /**
    * The trigger ended without a clean answer: Label Studio's meta.attempts says whether its POST
-   * landed. A trigger that died without any answer (its worker crashed, it timed out) may have a
-   * POST still on its way, so the workflow waits that out before it looks.
+   * landed. A trigger that failed by itself did so only once its POST could no longer land; one that
+   * died (its worker crashed, it timed out) may have a POST still on its way, so the workflow waits
+   * that out before it looks.
    */
   private async confirmTrigger(baseline: StorageSnapshot, err: ActivityFailure): Promise<string | undefined> {
     if (!(err.cause instanceof ApplicationFailure)) await sleep(Math.max(0, Math.min(2 * this.responseTimeoutMs, this.deadline - Date.now())));
@@ -245,6 +252,7 @@ class SyncRun {
 
   private attachLanded(snapshot: StorageSnapshot): undefined {
     this.syncAttempt = snapshot.attempts;
+    this.ownSyncs.add(snapshot.attempts);
     this.mode = 'landed-earlier';
     log.info('a sync trigger had landed; waiting for that sync instead of triggering another', { syncAttempt: snapshot.attempts });
     return undefined;
@@ -455,6 +463,7 @@ class SyncRun {
   }
 
   private report(outcome: SyncOutcome): SyncReport {
+    const labelStudioSyncs = this.labelStudioSyncs();
     return {
       storage: {
         connection: this.ref.connection,
@@ -468,9 +477,26 @@ class SyncRun {
       startedAt: this.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       final: this.latest,
-      warnings: [...this.warnings],
+      warnings: [...this.warnings, ...this.unexpectedSyncsWarning(labelStudioSyncs)],
+      labelStudioSyncs,
       ...(this.verification && { verification: this.verification }),
     };
+  }
+
+  /** What Label Studio ran for the storage while this workflow ran, against what this workflow started. */
+  private labelStudioSyncs(): SyncReport['labelStudioSyncs'] {
+    const ran = this.firstAttempts === null || !this.latest ? 0 : Math.max(0, this.latest.attempts - this.firstAttempts);
+    return { ran, triggered: this.ownSyncs.size };
+  }
+
+  /** Syncs this workflow did not start are named, never passed over: two exports may have raced on the target. */
+  private unexpectedSyncsWarning({ ran, triggered }: SyncReport['labelStudioSyncs']): string[] {
+    if (ran <= triggered) return [];
+    const message =
+      `Label Studio ran ${ran} syncs for ${triggered} trigger(s) of ${this.describe()}: ` +
+      'another client, a second workflow or a proxy that sent the POST again started the others';
+    log.warn(message);
+    return [message];
   }
 
   private record(status: AttemptStatus, s: StorageSnapshot | null, eta?: EtaReport): void {
