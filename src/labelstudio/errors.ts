@@ -12,6 +12,7 @@ export type LabelStudioErrorKind =
   | 'not_found' // 404
   | 'unknown_storage_type'
   | 'bad_response' // not the JSON we expect
+  | 'response_too_large' // an answer past the connection's maxResponseBytes
   | 'rate_limited' // 429
   | 'server_error' // 500, 502, 503, 504
   | 'connection' // refused, reset, DNS
@@ -25,6 +26,7 @@ const PERMANENT_KINDS: ReadonlySet<LabelStudioErrorKind> = new Set([
   'not_found',
   'unknown_storage_type',
   'bad_response',
+  'response_too_large',
 ]);
 
 export class LabelStudioError extends Error {
