@@ -37,7 +37,14 @@ describe('Label Studio connections from the environment', () => {
     expect(connections.get('default')).toMatchObject({ responseTimeoutMs: 300_000, readTimeoutMs: 7_000 });
   });
 
+  it('reads the answer size cap, 8 MiB unless set', () => {
+    const base = { LABEL_STUDIO_URL: 'http://ls:8080', LABEL_STUDIO_API_KEY: 'k' };
+    expect(loadLabelStudioConnections(base).get('default')!.maxResponseBytes).toBe(8 * 1024 * 1024);
+    expect(loadLabelStudioConnections({ ...base, LABEL_STUDIO_MAX_RESPONSE_BYTES: '1000' }).get('default')!.maxResponseBytes).toBe(1000);
+  });
+
   it.each([
+    [{ LABEL_STUDIO_URL: 'http://ls', LABEL_STUDIO_API_KEY: 'k', LABEL_STUDIO_MAX_RESPONSE_BYTES: '0' }, 'LABEL_STUDIO_MAX_RESPONSE_BYTES'],
     [{}, 'LABEL_STUDIO_URL: not set'],
     [{ LABEL_STUDIO_URL: 'http://ls:8080' }, 'LABEL_STUDIO_API_KEY: not set'],
     [{ LABEL_STUDIO_URL: 'ls:8080', LABEL_STUDIO_API_KEY: 'k' }, 'LABEL_STUDIO_URL: has scheme ls:'],

@@ -2,6 +2,7 @@ import { z } from '../schema/zod';
 import { firstProblem } from '../schema/first-problem';
 import { httpUrl } from '../schema/http-url';
 import { ConfigError } from './config-error';
+import { DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_RESPONSE_BYTES } from './response-size';
 import { DEFAULT_RESPONSE_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS, MAX_READ_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from './timeouts';
 
 /** Where a named connection reaches Label Studio. Lives in the worker only, never in history. */
@@ -10,10 +11,12 @@ export interface LabelStudioConnection {
   baseUrl: string;
   apiKey: string;
   connectTimeoutMs: number;
-  /** The sync POST's answer timeout. */
+  /** The sync POST's deadline, connect to last byte. */
   responseTimeoutMs: number;
-  /** The reads' answer timeout; unset, 30 s or the response timeout if lower. */
+  /** The reads' deadline, connect to last byte; unset, 30 s or the response timeout if lower. */
   readTimeoutMs?: number;
+  /** The largest answer read; unset, 8 MiB. */
+  maxResponseBytes?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -25,8 +28,8 @@ export function connectionEnvPrefix(name: string): string {
   return name === 'default' ? 'LABEL_STUDIO_' : `LABEL_STUDIO_${name.toUpperCase().replace(/-/g, '_')}_`;
 }
 
-/** Milliseconds from an environment variable: unset or blank means the default. */
-function envMs<F extends number | undefined>(fallback: F, max: number) {
+/** A whole number (milliseconds, bytes) from an environment variable: unset or blank means the default. */
+function envWholeNumber<F extends number | undefined>(fallback: F, max: number) {
   return z
     .string()
     .optional()
@@ -40,9 +43,10 @@ function envMs<F extends number | undefined>(fallback: F, max: number) {
 }
 
 const sharedSchema = z.object({
-  LABEL_STUDIO_CONNECT_TIMEOUT_MS: envMs(10_000, MAX_CONNECT_TIMEOUT_MS),
-  LABEL_STUDIO_RESPONSE_TIMEOUT_MS: envMs(DEFAULT_RESPONSE_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS),
-  LABEL_STUDIO_READ_TIMEOUT_MS: envMs(undefined, MAX_READ_TIMEOUT_MS),
+  LABEL_STUDIO_CONNECT_TIMEOUT_MS: envWholeNumber(10_000, MAX_CONNECT_TIMEOUT_MS),
+  LABEL_STUDIO_RESPONSE_TIMEOUT_MS: envWholeNumber(DEFAULT_RESPONSE_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS),
+  LABEL_STUDIO_READ_TIMEOUT_MS: envWholeNumber(undefined, MAX_READ_TIMEOUT_MS),
+  LABEL_STUDIO_MAX_RESPONSE_BYTES: envWholeNumber(DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_RESPONSE_BYTES),
   LABEL_STUDIO_CONNECTIONS: z
     .string()
     .prefault('')
@@ -59,6 +63,7 @@ const FIXES: [RegExp, string][] = [
   [/_URL$/, 'Set it to the Label Studio base URL, e.g. http://localhost:8080'],
   [/_API_KEY$/, "Set it to an access token from Label Studio's Account & Settings page (legacy token or personal access token)"],
   [/_TIMEOUT_MS$/, 'Give milliseconds, e.g. 10000'],
+  [/_BYTES$/, 'Give bytes, e.g. 16777216 for 16 MiB'],
   [/^LABEL_STUDIO_CONNECTIONS$/, 'Use comma-separated names of lower-case letters, digits, "-" and "_", each starting with a letter'],
 ];
 
@@ -92,6 +97,7 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
       connectTimeoutMs: shared.LABEL_STUDIO_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: shared.LABEL_STUDIO_RESPONSE_TIMEOUT_MS,
       ...(shared.LABEL_STUDIO_READ_TIMEOUT_MS !== undefined && { readTimeoutMs: shared.LABEL_STUDIO_READ_TIMEOUT_MS }),
+      maxResponseBytes: shared.LABEL_STUDIO_MAX_RESPONSE_BYTES,
     });
   }
   return connections;
@@ -99,5 +105,5 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
 
 /** Milliseconds from one environment variable (unset: the fallback); a bad value is a ConfigError naming it. */
 export function envMilliseconds(env: Env, variable: string, fallback: number, max: number): number {
-  return parseEnv(z.object({ [variable]: envMs(fallback, max) }), env, [])[variable] as number;
+  return parseEnv(z.object({ [variable]: envWholeNumber(fallback, max) }), env, [])[variable] as number;
 }

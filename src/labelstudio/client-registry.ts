@@ -31,6 +31,7 @@ export class LabelStudioClientRegistry {
       connectTimeoutMs: connection.connectTimeoutMs,
       responseTimeoutMs: connection.responseTimeoutMs,
       readTimeoutMs: connection.readTimeoutMs,
+      maxResponseBytes: connection.maxResponseBytes,
       observe: this.observe,
     });
     this.clients.set(name, client);

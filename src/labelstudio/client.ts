@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { z } from '../schema/zod';
+import { DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_RESPONSE_BYTES } from '../config/response-size';
 import { DEFAULT_RESPONSE_TIMEOUT_MS, defaultReadTimeoutMs, MAX_CONNECT_TIMEOUT_MS, MAX_READ_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { wholeNumber } from '../schema/fields';
 import { httpUrl } from '../schema/http-url';
@@ -20,10 +21,12 @@ export const labelStudioClientOptionsSchema = strictObject({
   /** Named in error messages instead of the URL, which must stay out of workflow history. */
   connectionName: z.string({ error: 'must be a string' }).optional(),
   connectTimeoutMs: wholeNumber(1, MAX_CONNECT_TIMEOUT_MS).optional(),
-  /** Time allowed for the sync POST's answer. Community runs a whole export inside it, so keep it generous. */
+  /** The sync POST's deadline, connect to the answer's last byte. Community runs a whole export inside it, so keep it generous. */
   responseTimeoutMs: wholeNumber(1, MAX_RESPONSE_TIMEOUT_MS).optional(),
-  /** Time allowed for a read's answer (GETs, the token exchange); default 30 s, at most the response timeout. */
+  /** A read's deadline (GETs, the token exchange), connect to the answer's last byte; default 30 s, at most the response timeout. */
   readTimeoutMs: wholeNumber(1, MAX_READ_TIMEOUT_MS).optional(),
+  /** The largest answer read; a larger one fails as `response_too_large`. Default 8 MiB. */
+  maxResponseBytes: wholeNumber(1, MAX_MAX_RESPONSE_BYTES).optional(),
   /** Share one connection pool between clients, or inject one in tests. */
   dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { error: 'must be an undici Dispatcher' }).optional(),
   /** Told of every request and how it ended (the worker's metrics and tracing). */
@@ -34,7 +37,7 @@ export type LabelStudioClientOptions = z.input<typeof labelStudioClientOptionsSc
 
 type Method = 'GET' | 'POST';
 
-/** Which timeout bounds a request's answer: reads answer at once, the sync POST may run an export. */
+/** Which deadline bounds a request: reads answer at once, the sync POST may run an export. */
 type Wait = 'read' | 'response';
 
 /** One client for every export storage type: they all share the route shape. */
@@ -44,11 +47,14 @@ export class LabelStudioClient {
   readonly responseTimeoutMs: number;
   /** How long a read waits for an answer: activities that only read size their timeouts from it. */
   readonly readTimeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly base: URL;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly auth: Authenticator;
   private readonly observe: RequestObserver | undefined;
+  /** Aborts every call of this client when it fires (see withSignal). */
+  private readonly signal: AbortSignal | undefined = undefined;
 
   /** Throws InvalidInput for bad options (e.g. a base URL without its scheme), never echoing the URL or key. */
   constructor(given: LabelStudioClientOptions) {
@@ -58,10 +64,21 @@ export class LabelStudioClient {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
     this.readTimeoutMs = options.readTimeoutMs ?? defaultReadTimeoutMs(this.responseTimeoutMs);
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.ownsDispatcher = options.dispatcher === undefined;
-    // The answer timeouts go with each request (see send), so they hold on an injected dispatcher too.
+    // The deadlines go with each request (see send), so they hold on an injected dispatcher too.
     this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000 } });
     this.auth = createAuthenticator(options.apiKey, (refresh) => this.exchangeRefreshToken(refresh));
+  }
+
+  /**
+   * This client with each of its calls also aborted when `signal` fires: the same pool, credentials
+   * and settings, nothing to close. An aborted call rejects with the signal's reason.
+   */
+  withSignal(signal: AbortSignal): LabelStudioClient {
+    // A shallow copy shares the pool and the authenticator. The token exchange stays on the unbound
+    // client: concurrent calls share one exchange, so one caller's abort must not fail the others'.
+    return Object.assign(Object.create(LabelStudioClient.prototype) as LabelStudioClient, this, { signal, ownsDispatcher: false });
   }
 
   get authScheme(): Authenticator['scheme'] {
@@ -118,20 +135,37 @@ export class LabelStudioClient {
   private async send(wait: Wait, method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
     const ended = this.observe?.({ connection: this.connectionName, method, route: routeOf(path) });
     const timeoutMs = wait === 'read' ? this.readTimeoutMs : this.responseTimeoutMs;
+    // One deadline for the whole request, connect to last byte: undici's own timers restart with every
+    // chunk, so an answer trickling in a byte at a time would never trip them (they are off here).
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = this.signal ? AbortSignal.any([deadline, this.signal]) : deadline;
+    let answered = false;
     try {
       const res = await request(new URL(path, this.base), {
         method,
         dispatcher: this.dispatcher,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        signal,
+        headersTimeout: 0,
+        bodyTimeout: 0,
         headers: { accept: 'application/json', ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
         body,
       });
-      const text = await res.body.text();
+      answered = true;
+      const text = await readAtMost(res, this.maxResponseBytes);
+      if (text === undefined) {
+        throw this.error('response_too_large', what, `the answer is larger than ${this.maxResponseBytes} bytes (raise the connection's maxResponseBytes, LABEL_STUDIO_MAX_RESPONSE_BYTES on a worker)`);
+      }
       ended?.({ status: res.statusCode });
       return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
-      const error = this.transportError(err, what, `${wait} timeout (${timeoutMs} ms)`);
+      // The caller's abort is no Label Studio fault: it rejects with the caller's reason, as fetch does.
+      if (signal.aborted && signal.reason !== deadline.reason) {
+        ended?.({ error: 'cancelled' });
+        throw signal.reason;
+      }
+      const error = signal.aborted
+        ? this.error('timeout', what, `${answered ? 'the answer did not end' : 'no answer'} within the ${wait} timeout (${timeoutMs} ms)`)
+        : this.transportError(err, what);
       ended?.({ error: error.kind });
       throw error;
     }
@@ -187,17 +221,11 @@ export class LabelStudioClient {
   }
 
   /** Keeps only the error code: undici's messages carry the host and port, which stay out of history. */
-  private transportError(err: unknown, what: string, timeout: string): LabelStudioError {
+  private transportError(err: unknown, what: string): LabelStudioError {
     if (err instanceof LabelStudioError) return err;
     const code = (err as { code?: unknown }).code;
     const label = typeof code === 'string' ? code : 'unknown network error';
-    const timeouts: Record<string, string> = {
-      UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
-      UND_ERR_HEADERS_TIMEOUT: `no answer within the ${timeout}`,
-      UND_ERR_BODY_TIMEOUT: `the answer stalled past the ${timeout}`,
-    };
-    const reason = timeouts[label];
-    if (reason) return this.error('timeout', what, `${reason} (${label})`);
+    if (label === 'UND_ERR_CONNECT_TIMEOUT') return this.error('timeout', what, `connect timeout (${label})`);
     return this.error('connection', what, `cannot reach Label Studio (${label})`);
   }
 }
@@ -217,6 +245,28 @@ function checkedId(id: number): number {
     throw new LabelStudioError('validation', `invalid id ${JSON.stringify(id)}: a positive integer is required`);
   }
   return id;
+}
+
+/**
+ * The answer's body as text, or undefined once it is (or says it will be) longer than `limit` bytes:
+ * the body is then destroyed unread, which closes the connection.
+ */
+async function readAtMost(res: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  if (Number(res.headers['content-length']) > limit) {
+    res.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {

@@ -13,6 +13,7 @@ export type LabelStudioErrorKind =
   | 'unknown_storage_type'
   | 'bad_response' // not the JSON we expect
   | 'broken_response' // a 2xx announced as JSON whose body does not parse: cut or garbled on the way
+  | 'response_too_large' // an answer past the connection's maxResponseBytes
   | 'rate_limited' // 429
   | 'server_error' // 500, 502, 503, 504
   | 'connection' // refused, reset, DNS
@@ -26,6 +27,7 @@ const PERMANENT_KINDS: ReadonlySet<LabelStudioErrorKind> = new Set([
   'not_found',
   'unknown_storage_type',
   'bad_response',
+  'response_too_large',
 ]);
 
 export class LabelStudioError extends Error {
