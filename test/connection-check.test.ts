@@ -80,7 +80,7 @@ describe('a connection that fails its first check', () => {
       expect(problems).toEqual([{ connection: 'later', configuration: false, message: expect.stringContaining('cannot reach Label Studio (ECONNREFUSED)') }]);
       const down = await readiness();
       expect(down.status).toBe(503);
-      expect((await down.json()).connections).toEqual({ later: expect.stringContaining('ECONNREFUSED') });
+      expect(((await down.json()) as { connections: unknown }).connections).toEqual({ later: expect.stringContaining('ECONNREFUSED') });
 
       const sim = await startSimulator({ port, legacyToken: 'key-of-later' });
       sims.push(sim);

@@ -10,6 +10,7 @@ import { toSnapshot } from './snapshot';
 import { formatDuration, nextProgressMark } from './stall-tracker';
 import { estimateEnd, etaReport, initialEtaState, nextCheck } from './sync-eta';
 import { toActivityFailure } from './to-failure';
+import { unreachableFailure, unreachableSince } from './unreachable';
 import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from './types';
 
 /**
@@ -26,7 +27,7 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
     const client = resolveClient(registry, ref.connection);
     const previous = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
     const read = await heartbeatWhile(() => client.readExportStorage(ref.type, ref.id), previous).catch((err: unknown) => {
-      throw failedCheck(err, previous, input.poll?.maxMs);
+      throw failedCheck(err, previous, input, now());
     });
     const detail = toSnapshot(read.storage);
     const pingAge = pingAgeMs(detail, read.serverTime);
@@ -73,9 +74,11 @@ const FAILED_CHECK_RETRY_MS = 1_000;
  * of faults would otherwise leave the sync's end unnoticed for a cap per fault. The count rides in the
  * heartbeat, which a failure flushes.
  */
-function failedCheck(err: unknown, previous: PollHeartbeat | undefined, pollMaxMs: number | undefined): unknown {
+function failedCheck(err: unknown, previous: PollHeartbeat | undefined, input: AwaitSyncEndInput, at: number): unknown {
   const failedChecks = (previous?.failedChecks ?? 0) + 1;
-  heartbeat({ ...previous, failedChecks }); // before any answer, no progress mark yet
+  const since = input.unreachableTimeoutMs === undefined ? undefined : unreachableSince(err, previous?.unreachableSince, at);
+  heartbeat({ ...previous, failedChecks, unreachableSince: since }); // before any answer, no progress mark yet
   const delayMs = FAILED_CHECK_RETRY_MS * 2 ** (failedChecks - 1);
-  return toActivityFailure(err, pollMaxMs === undefined ? undefined : Math.min(delayMs, pollMaxMs));
+  const pollMaxMs = input.poll?.maxMs;
+  return unreachableFailure(err, since, at, input.unreachableTimeoutMs) ?? toActivityFailure(err, pollMaxMs === undefined ? undefined : Math.min(delayMs, pollMaxMs));
 }

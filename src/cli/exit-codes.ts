@@ -27,7 +27,7 @@ export function exitCodeForOutcome(outcome: SyncOutcome): ExitCodeValue {
   return ExitCode.SyncFailed;
 }
 
-const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${FailureType.LabelStudio}.timeout`]);
+const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${FailureType.LabelStudio}.timeout`, FailureType.LabelStudioUnreachable]);
 
 export function exitCodeForError(err: unknown): ExitCodeValue {
   if (err instanceof ConfigError) return ExitCode.Config;
