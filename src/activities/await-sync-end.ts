@@ -31,7 +31,7 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
     });
     const detail = toSnapshot(read.storage);
     const pingAge = pingAgeMs(detail, read.serverTime);
-    const snapshot = isPingStale(pingAge) ? await heartbeatWhile(() => healthChecked(client, ref, detail, pingAge!), previous) : detail;
+    const snapshot = isPingStale(pingAge) ? await heartbeatWhile(() => healthChecked(client, ref, detail, pingAge), previous) : detail;
     const eta = previous?.eta ?? initialEtaState();
     // A terminal status left by an older sync does not count: wait until ours shows.
     if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) {

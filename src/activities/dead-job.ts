@@ -32,7 +32,7 @@ export function pingAgeMs(snapshot: StorageSnapshot, serverTime: number | null):
 }
 
 /** Label Studio's health check would mark this sync failed (its own test, `>`, on a Date that may lag by a second). */
-export function isPingStale(ageMs: number | null): boolean {
+export function isPingStale(ageMs: number | null): ageMs is number {
   return ageMs !== null && ageMs > STALE_PING_LIMIT_MS;
 }
 
