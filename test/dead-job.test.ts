@@ -9,6 +9,7 @@ import { FailureType } from '../src/failure-types';
 import { LabelStudioClient } from '../src/labelstudio/client';
 import { LabelStudioClientRegistry } from '../src/labelstudio/client-registry';
 import type { LabelStudioSimulator } from '../src/simulator';
+import { recordHistory } from './helpers/record-history';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { startSync } from './helpers/sync-run';
 import { labelStudioConnection, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -113,5 +114,6 @@ describe('a sync whose Label Studio job died', () => {
     expect(report.attempts[0]!.traceback).toContain('last ping time is too old');
     expect(sim.syncsStarted('s3', id)).toBe(2);
     expect(listReads(project)).toBe(1);
+    await recordHistory(handle, 'dead-job-retried');
   });
 });

@@ -6,6 +6,7 @@ import { awaitSyncReport, startStorageSync } from '../src/client/sync-client';
 import { FailureType } from '../src/failure-types';
 import { LabelStudioClient } from '../src/labelstudio/client';
 import type { LabelStudioSimulator } from '../src/simulator';
+import { recordHistory } from './helpers/record-history';
 import { startSimulator } from './helpers/simulated-label-studio';
 import { startSync, syncError, syncInput } from './helpers/sync-run';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -66,6 +67,7 @@ describe('a Label Studio that goes away during a sync', () => {
     const report = await handle.result();
     expect(report.outcome).toBe('completed');
     expect(report.attempts.map((a) => a.status)).toEqual(['completed']);
+    await recordHistory(handle, 'unreachable-waited');
   });
 
   it('fails the sync as LabelStudioUnreachable once it has not answered for unreachableTimeout (exit 4 in the CLI)', async () => {
@@ -80,6 +82,7 @@ describe('a Label Studio that goes away during a sync', () => {
     expect(err.message).toMatch(/cannot reach Label Studio \(ECONNREFUSED\); Label Studio has not answered for \d+s \(unreachableTimeout 3s\)/);
     expect(err.report?.outcome).toBe('failed');
     expect(exitCodeForError(err)).toBe(ExitCode.Unreachable);
+    await recordHistory(handle, 'unreachable-timeout');
   });
 });
 
