@@ -69,6 +69,9 @@ describe('label-studio-temporal sync', () => {
     const bad = await sync(['gcs_sa', '1', '--timeout', 'forever']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('policy.timeout');
+    const short = await sync(['gcs_sa', '1', '--unreachable-timeout', '500ms']);
+    expect(short.code).toBe(3);
+    expect(short.stderr).toContain('policy.unreachableTimeout');
   });
 
   // The in-process worker checks its connections before anything starts: a wrong URL or key ends the run at once.
