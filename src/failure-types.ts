@@ -12,6 +12,8 @@ export const FailureType = {
   SyncFailed: 'SyncFailed',
   SyncCompletedWithErrors: 'SyncCompletedWithErrors',
   SyncTimedOut: 'SyncTimedOut',
+  /** Label Studio did not answer at all for policy.unreachableTimeout. */
+  LabelStudioUnreachable: 'LabelStudioUnreachable',
   TargetShortfall: 'TargetShortfall',
   /** A project fan-out in which some storage failed, under failOn: any. */
   ProjectSyncFailed: 'ProjectSyncFailed',

@@ -8,7 +8,9 @@ import { loadObservabilityConfig } from './config/observability';
 import { dataConverterFromEnv } from './config/payload-encryption';
 import { taskQueueFromEnv } from './config/task-queue';
 import { loadTemporalConnectConfig } from './config/temporal-connection';
+import { LabelStudioClientRegistry } from './labelstudio/client-registry';
 import { observeAll } from './labelstudio/request-observer';
+import { ConnectionMonitor } from './worker/connection-monitor';
 import { createSyncWorker } from './worker/create-worker';
 import { startHealthServer } from './worker/health';
 import { createLogger } from './worker/logging';
@@ -28,8 +30,15 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const logger = createLogger(observability);
   const runtime = Runtime.install(runtimeOptions(observability, logger));
   let worker: Worker | undefined;
-  const health = observability.healthAddress ? await startHealthServer(observability.healthAddress, () => worker?.getState()) : undefined;
   const tracing = await startTracing(observability.tracing);
+  const observeLabelStudio = observeAll([labelStudioRequestMetrics(runtime.metricMeter), ...(tracing ? [tracing.observe] : [])]);
+  // Its own clients: the checks must not wait behind (or hold up) the syncs' connection pools.
+  const checkClients = new LabelStudioClientRegistry(labelStudio, observeLabelStudio);
+  const connections = new ConnectionMonitor(labelStudio, checkClients, logger);
+  const health = observability.healthAddress
+    ? await startHealthServer(observability.healthAddress, () => worker?.getState(), () => connections.unready())
+    : undefined;
+  void connections.start(); // logs what fails; the worker polls meanwhile
   try {
     const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
       throw new TemporalUnreachableError(address, err);
@@ -41,7 +50,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
         namespace,
         taskQueue,
         labelStudio,
-        observeLabelStudio: observeAll([labelStudioRequestMetrics(runtime.metricMeter), ...(tracing ? [tracing.observe] : [])]),
+        observeLabelStudio,
         tuning: { dataConverter, interceptors: tracing?.interceptors },
       });
       worker = sync.worker;
@@ -55,6 +64,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       await connection.close();
     }
   } finally {
+    connections.close();
+    await checkClients.close();
     await tracing?.shutdown();
     await health?.close();
   }

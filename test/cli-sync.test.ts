@@ -69,12 +69,51 @@ describe('label-studio-temporal sync', () => {
     const bad = await sync(['gcs_sa', '1', '--timeout', 'forever']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('policy.timeout');
+    const short = await sync(['gcs_sa', '1', '--unreachable-timeout', '500ms']);
+    expect(short.code).toBe(3);
+    expect(short.stderr).toContain('policy.unreachableTimeout');
   });
 
-  it('exits 4 when Label Studio cannot be reached (retried until the overall timeout)', async () => {
-    const run = await sync(['gcs_sa', '1', '--timeout', '6s'], { LABEL_STUDIO_CLI_URL: 'http://127.0.0.1:9' });
+  // The in-process worker checks its connections before anything starts: a wrong URL or key ends the run at once.
+  it('exits 4 at once when Label Studio cannot be reached, before starting a workflow', async () => {
+    const run = await sync(['gcs_sa', '1'], { LABEL_STUDIO_CLI_URL: 'http://127.0.0.1:9' });
     expect(run.code).toBe(4);
-    expect(run.stderr).toContain('cannot reach Label Studio (ECONNREFUSED)');
+    expect(run.stderr).toContain('Label Studio [cli] check the connection: cannot reach Label Studio (ECONNREFUSED)');
+    expect(run.stderr).not.toContain('started workflow');
+  });
+
+  it('exits 5 at once with one line when Label Studio refuses the key, naming the connection and the variable', async () => {
+    const key = `wrong-key-${randomUUID()}`;
+    rememberSecret(key);
+    const run = await sync(['gcs_sa', '1'], { LABEL_STUDIO_CLI_API_KEY: key });
+    expect(run.code).toBe(5);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'error: Label Studio connection "cli": Label Studio refused the key (HTTP 401: Invalid token.): check LABEL_STUDIO_CLI_API_KEY',
+    ]);
+  });
+
+  it('exits 5 at once for an unknown host', async () => {
+    const run = await sync(['gcs_sa', '1'], { LABEL_STUDIO_CLI_URL: 'http://label-studio.invalid:8080' }); // a reserved name no resolver knows
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('error: Label Studio connection "cli": unknown host (ENOTFOUND): check LABEL_STUDIO_CLI_URL');
+    expect(run.stderr).not.toContain('label-studio.invalid');
+  });
+
+  it('prints one line per retried activity, with the stack only at LOG_LEVEL=debug', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1 });
+    const faults = () => sim.injectFault({ kind: 'status', status: 503, times: 2, match: { method: 'GET', path: `/api/storages/export/gcs_sa/${id}` } });
+    faults();
+    const quiet = await sync(['gcs_sa', String(id), '--json']);
+    expect(quiet.code).toBe(0);
+    const retries = quiet.stderr.split('\n').filter((line) => line.startsWith('warn: Activity failed: readStorage attempt'));
+    expect(retries).toHaveLength(2); // the local first read, then the read activity's first try
+    expect(retries[0]).toMatch(/: HTTP 503/);
+    expect(quiet.stderr).not.toMatch(/^\s+at /m);
+
+    faults();
+    const debug = await sync(['gcs_sa', String(id), '--json'], { LOG_LEVEL: 'debug' });
+    expect(debug.code).toBe(0);
+    expect(debug.stderr).toMatch(/^\s+at /m);
   });
 
   it('exits 5 on a configuration error, naming the variable', async () => {

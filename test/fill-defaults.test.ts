@@ -12,6 +12,8 @@ const policies: SyncExportStorageInput['policy'][] = [
   { poll: { initial: 1500, coefficient: 2, max: ' 1m ' }, timeout: '2h', stallTimeout: 60_000 },
   { maxAttempts: 7, retryBackoff: { initial: '10s', max: '1h' }, onCompletedWithErrors: 'warn', attachToRunning: false, verifyTarget: 'strict' },
   { onCompletedWithErrors: 'retry', verifyTarget: 'warn', timeout: '30d' },
+  { unreachableTimeout: ' 5m ' },
+  { unreachableTimeout: 1_000, stallTimeout: '10m' },
 ];
 
 const storageInputs: SyncExportStorageInput[] = policies.flatMap((policy) => [

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadObservabilityConfig, type ObservabilityConfig } from '../src/config/observability';
+import { oneLine } from '../src/cli/cli-logger';
+import { loadObservabilityConfig, logLevelFromEnv, type ObservabilityConfig } from '../src/config/observability';
 import { createLogger, temporalLogger } from '../src/worker/logging';
 
 function capture(config: Pick<ObservabilityConfig, 'logLevel' | 'logFormat'>) {
@@ -34,5 +35,24 @@ describe('the worker logger', () => {
     expect(() => loadObservabilityConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: "loud" .*Use trace, debug, info, warn or error/);
     expect(() => loadObservabilityConfig({ LST_METRICS_ADDRESS: '9464' })).toThrow(/LST_METRICS_ADDRESS: "9464" is not host:port/);
     expect(loadObservabilityConfig({ LST_HEALTH_ADDRESS: '[::]:8081' }).healthAddress).toBe('[::]:8081');
+  });
+});
+
+describe("the CLI's worker logger", () => {
+  it('prints an activity failure as one line: activity, attempt and the first line of the error', () => {
+    const error = new Error('Label Studio [default] read s3 storage 4: HTTP 503\n    at send (client.ts:1:1)');
+    const line = oneLine({ level: 'WARN', message: 'Activity failed', meta: { activityType: 'readStorage', attempt: 3, error, taskToken: 'abc' }, timestampNanos: 0n });
+    expect(line).toBe('warn: Activity failed: readStorage attempt 3: Label Studio [default] read s3 storage 4: HTTP 503');
+  });
+
+  it("prints the workflow's retry line with its delay", () => {
+    const line = oneLine({ level: 'WARN', message: 'sync failed; retrying after a backoff', meta: { attempt: 1, delayMs: 60_000, workflowId: 'w' }, timestampNanos: 0n });
+    expect(line).toBe('warn: sync failed; retrying after a backoff (next in 60000 ms)');
+  });
+
+  it('reads LOG_LEVEL alone, with its own fallback', () => {
+    expect(logLevelFromEnv({}, 'warn')).toBe('warn');
+    expect(logLevelFromEnv({ LOG_LEVEL: ' DEBUG ' }, 'warn')).toBe('debug');
+    expect(() => logLevelFromEnv({ LOG_LEVEL: 'loud' }, 'warn')).toThrow(/LOG_LEVEL: "loud" .*Use trace, debug, info, warn or error/);
   });
 });

@@ -3,12 +3,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../failure-types';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { isTerminal } from '../labelstudio/storage-types';
+import { healthChecked, isPingStale, noLaterThanStale, pingAgeMs } from './dead-job';
 import { heartbeatWhile } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
 import { formatDuration, nextProgressMark } from './stall-tracker';
 import { estimateEnd, etaReport, initialEtaState, nextCheck } from './sync-eta';
 import { toActivityFailure } from './to-failure';
+import { unreachableFailure, unreachableSince } from './unreachable';
 import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from './types';
 
 /**
@@ -16,15 +18,20 @@ import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from './typ
  * activity's retries are the poll: history does not grow with the wait and no worker slot is held
  * between checks. Given the poll's backoff, it sets each delay itself (nextRetryDelay): by the sync's
  * expected end, just before and at it, or else by the backoff; without it, the retry policy's runs.
+ * A running sync whose progress ping is past Label Studio's limit gets one more request, the storage
+ * list, whose health check marks a dead job failed (see dead-job.ts).
  */
 export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
   return async function awaitSyncEnd(input: AwaitSyncEndInput): Promise<AwaitSyncEndResult> {
     const { ref, syncAttempt, stallTimeoutMs } = input;
     const client = resolveClient(registry, ref.connection);
     const previous = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
-    const snapshot = toSnapshot(await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id), previous).catch((err: unknown) => {
-      throw failedCheck(err, previous, input.poll?.maxMs);
-    }));
+    const read = await heartbeatWhile(() => client.readExportStorage(ref.type, ref.id), previous).catch((err: unknown) => {
+      throw failedCheck(err, previous, input, now());
+    });
+    const detail = toSnapshot(read.storage);
+    const pingAge = pingAgeMs(detail, read.serverTime);
+    const snapshot = isPingStale(pingAge) ? await heartbeatWhile(() => healthChecked(client, ref, detail, pingAge), previous) : detail;
     const eta = previous?.eta ?? initialEtaState();
     // A terminal status left by an older sync does not count: wait until ours shows.
     if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) {
@@ -53,7 +60,7 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
       message: `sync of ${ref.type} storage ${ref.id} is ${snapshot.status}`,
       category: 'BENIGN',
       details: [snapshot],
-      ...(check && { nextRetryDelay: check.delayMs }),
+      ...(check && { nextRetryDelay: noLaterThanStale(check.delayMs, pingAge) }),
     });
   };
 }
@@ -67,9 +74,11 @@ const FAILED_CHECK_RETRY_MS = 1_000;
  * of faults would otherwise leave the sync's end unnoticed for a cap per fault. The count rides in the
  * heartbeat, which a failure flushes.
  */
-function failedCheck(err: unknown, previous: PollHeartbeat | undefined, pollMaxMs: number | undefined): unknown {
+function failedCheck(err: unknown, previous: PollHeartbeat | undefined, input: AwaitSyncEndInput, at: number): unknown {
   const failedChecks = (previous?.failedChecks ?? 0) + 1;
-  heartbeat({ ...previous, failedChecks }); // before any answer, no progress mark yet
+  const since = input.unreachableTimeoutMs === undefined ? undefined : unreachableSince(err, previous?.unreachableSince, at);
+  heartbeat({ ...previous, failedChecks, unreachableSince: since }); // before any answer, no progress mark yet
   const delayMs = FAILED_CHECK_RETRY_MS * 2 ** (failedChecks - 1);
-  return toActivityFailure(err, pollMaxMs === undefined ? undefined : Math.min(delayMs, pollMaxMs));
+  const pollMaxMs = input.poll?.maxMs;
+  return unreachableFailure(err, since, at, input.unreachableTimeoutMs) ?? toActivityFailure(err, pollMaxMs === undefined ? undefined : Math.min(delayMs, pollMaxMs));
 }

@@ -1,14 +1,24 @@
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { heartbeatWhile } from './heartbeat-while';
 import { resolveClient } from './resolve-client';
 import { toSnapshot } from './snapshot';
-import { asActivity } from './to-failure';
-import type { StorageRef, StorageRead } from './types';
+import { toActivityFailure } from './to-failure';
+import type { ReadStorageOptions, StorageRef, StorageRead } from './types';
+import { unreachableFailure, unreachableSince, type UnreachableMark } from './unreachable';
 
-export function createReadStorage(registry: LabelStudioClientRegistry) {
-  return async function readStorage(ref: StorageRef): Promise<StorageRead> {
+/** Reads the storage. With `unreachableTimeoutMs`, its tries count how long Label Studio has not answered and stop at it. */
+export function createReadStorage(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
+  return async function readStorage(ref: StorageRef, options: ReadStorageOptions = {}): Promise<StorageRead> {
     const client = resolveClient(registry, ref.connection);
-    const snapshot = toSnapshot(await heartbeatWhile(() => asActivity(() => client.getExportStorage(ref.type, ref.id))));
-    return { ...snapshot, responseTimeoutMs: client.responseTimeoutMs, readTimeoutMs: client.readTimeoutMs };
+    const previous = options.unreachableTimeoutMs === undefined ? undefined : (activityInfo().heartbeatDetails as UnreachableMark | undefined);
+    const storage = await heartbeatWhile(() => client.getExportStorage(ref.type, ref.id), previous).catch((err: unknown) => {
+      if (options.unreachableTimeoutMs === undefined) throw toActivityFailure(err);
+      const at = now();
+      const since = unreachableSince(err, previous?.unreachableSince, at);
+      heartbeat({ unreachableSince: since } satisfies UnreachableMark); // a failure flushes it to the next try
+      throw unreachableFailure(err, since, at, options.unreachableTimeoutMs) ?? toActivityFailure(err);
+    });
+    return { ...toSnapshot(storage), responseTimeoutMs: client.responseTimeoutMs, readTimeoutMs: client.readTimeoutMs };
   };
 }

@@ -1,6 +1,7 @@
 import type { StorageType, SyncStatus, TerminalStatus } from '../labelstudio/storage-types';
 import type { ProgressMark } from './stall-tracker';
 import type { EtaReport, EtaState, PollBackoff } from './sync-eta';
+import type { UnreachableMark } from './unreachable';
 
 /** Names a storage without saying where Label Studio is: the worker maps `connection` to a URL and key. */
 export interface StorageRef {
@@ -63,10 +64,17 @@ export interface AwaitSyncEndInput {
   poll?: PollBackoff;
   /** How long the previous sync ran, from the read before the trigger (queuing a sync erases it). */
   previousDurationMs?: number | null;
+  /** policy.unreachableTimeout: absent unless set, so the input stays as it was without it. */
+  unreachableTimeoutMs?: number;
+}
+
+/** Options of a read; absent unless policy.unreachableTimeout is set. */
+export interface ReadStorageOptions {
+  unreachableTimeoutMs?: number;
 }
 
 /** The poll's heartbeat details: its progress mark, and the storage as it last saw it. */
-export interface PollHeartbeat extends ProgressMark {
+export interface PollHeartbeat extends ProgressMark, UnreachableMark {
   snapshot?: StorageSnapshot;
   /** Where the ETA-driven checks stand, for the next try. */
   eta?: EtaState;

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SyncWorkflowError } from '../client/sync-failure';
 import { ConfigError } from '../config/config-error';
 import { FailureType } from '../failure-types';
+import { ConnectionCheckError } from '../worker/connection-problem';
 import type { SyncOutcome } from '../workflows/sync-report';
 import { NoWorkerError } from './no-worker';
 import { TemporalUnreachableError } from './temporal-unreachable';
@@ -26,11 +27,12 @@ export function exitCodeForOutcome(outcome: SyncOutcome): ExitCodeValue {
   return ExitCode.SyncFailed;
 }
 
-const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${FailureType.LabelStudio}.timeout`]);
+const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${FailureType.LabelStudio}.timeout`, FailureType.LabelStudioUnreachable]);
 
 export function exitCodeForError(err: unknown): ExitCodeValue {
   if (err instanceof ConfigError) return ExitCode.Config;
   if (err instanceof TemporalUnreachableError || err instanceof NoWorkerError) return ExitCode.Unreachable;
+  if (err instanceof ConnectionCheckError) return err.problem.configuration ? ExitCode.Config : ExitCode.Unreachable;
   const type = err instanceof SyncWorkflowError ? err.failureType : err instanceof ApplicationFailure ? err.type : undefined;
   if (type === FailureType.InvalidInput) return ExitCode.BadInput;
   if (type === FailureType.UnknownConnection) return ExitCode.Config;

@@ -6,6 +6,7 @@ import { dataConverterFromEnv } from '../config/payload-encryption';
 import { taskQueueFromEnv } from '../config/task-queue';
 import { loadTemporalConnectConfig } from '../config/temporal-connection';
 import { startTemporalDevServer } from '../local/temporal-dev-server';
+import { assertConnections } from '../worker/connection-check';
 import { createSyncWorker } from '../worker/create-worker';
 import { cancelGraceFromEnv } from './cancel-grace';
 import { installCliRuntime } from './cli-runtime';
@@ -58,6 +59,8 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
   const hasLabelStudio = Boolean(env.LABEL_STUDIO_URL || env.LABEL_STUDIO_CONNECTIONS);
   const ownWorker = options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio));
   const labelStudio = ownWorker ? loadLabelStudioConnections(env) : undefined; // a configuration error before any server
+  // A wrong URL or key ends the command in seconds (exit 5; 4 when Label Studio does not answer), not at the sync's timeout.
+  if (labelStudio) await assertConnections(labelStudio);
   // The client and this process's worker encode payloads as every other worker and client does (LST_PAYLOAD_KEY).
   const dataConverter = dataConverterFromEnv(env);
   const cancelGraceMs = cancelGraceFromEnv(env);

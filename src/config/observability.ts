@@ -58,6 +58,13 @@ export function loadObservabilityConfig(env: NodeJS.ProcessEnv = process.env): O
   };
 }
 
+/** LOG_LEVEL alone, for the CLI (which reads none of the worker's other variables); `fallback` when unset. */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv, fallback: LogLevelName): LogLevelName {
+  const parsed = schema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL);
+  if (!parsed.success) throw new ConfigError('LOG_LEVEL', `${JSON.stringify(env.LOG_LEVEL)} ${parsed.error.issues[0]!.message}`, FIXES.LOG_LEVEL);
+  return lowerCase(env.LOG_LEVEL) === undefined ? fallback : parsed.data;
+}
+
 /** Splits host:port for node:http (which wants the IPv6 host without brackets). */
 export function hostAndPort(address: string): { host: string; port: number } {
   const colon = address.lastIndexOf(':');

@@ -86,8 +86,14 @@ export class LabelStudioClient {
   }
 
   async getExportStorage(type: StorageType, id: number): Promise<ExportStorage> {
+    return (await this.readExportStorage(type, id)).storage;
+  }
+
+  /** The storage, and Label Studio's clock when it answered (the HTTP Date header, epoch ms; null without one). */
+  async readExportStorage(type: StorageType, id: number): Promise<{ storage: ExportStorage; serverTime: number | null }> {
     const what = `read ${type} storage ${id}`;
-    return parseExportStorage(await this.call('GET', `api/storages/export/${checkedType(type)}/${checkedId(id)}`, what), what);
+    const { body, date } = await this.dated('GET', `api/storages/export/${checkedType(type)}/${checkedId(id)}`, what);
+    return { storage: parseExportStorage(body, what), serverTime: date };
   }
 
   /** Triggers a sync; the answer is the storage as it stands right after (usually `queued`). */
@@ -111,6 +117,13 @@ export class LabelStudioClient {
     });
   }
 
+  /** A read only a valid key is answered: the user the key belongs to. Throws the LabelStudioError of a failed check. */
+  async checkAccess(): Promise<void> {
+    const what = 'check the connection';
+    const body = await this.call('GET', 'api/current-user/whoami', what);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw this.error('bad_response', what, 'the answer is not a user');
+  }
+
   /** The project's annotation counters: what the pipeline's reconciliation compares between batches. */
   async getProjectCounters(project: number): Promise<ProjectCounters> {
     const what = `read project ${project}`;
@@ -123,13 +136,18 @@ export class LabelStudioClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async call(method: Method, path: string, what: string, retriedAuth = false): Promise<unknown> {
+  private async call(method: Method, path: string, what: string): Promise<unknown> {
+    return (await this.dated(method, path, what)).body;
+  }
+
+  /** A call's body, with the answer's HTTP Date: Label Studio's clock, which its own timestamps follow. */
+  private async dated(method: Method, path: string, what: string, retriedAuth = false): Promise<{ body: unknown; date: number | null }> {
     const authorization = await this.auth.header();
     const answer = await this.send(method === 'GET' ? 'read' : 'response', method, path, what, { authorization });
     if (answer.status === 401 && !retriedAuth && (await this.auth.renewAfterUnauthorized())) {
-      return this.call(method, path, what, true);
+      return this.dated(method, path, what, true);
     }
-    return this.interpret(answer, what);
+    return { body: this.interpret(answer, what), date: httpDate(answer.headers.date) };
   }
 
   private async send(wait: Wait, method: Method, path: string, what: string, headers: Record<string, string>, body?: string) {
@@ -267,6 +285,11 @@ async function readAtMost(res: Dispatcher.ResponseData, limit: number): Promise<
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function httpDate(header: string | string[] | undefined): number | null {
+  const ms = typeof header === 'string' ? Date.parse(header) : Number.NaN;
+  return Number.isFinite(ms) ? ms : null;
 }
 
 function parseJson(text: string): unknown {

@@ -47,6 +47,8 @@ export const syncPolicySchema = strictObject({
   timeout: duration('1s', '30d').prefault(DEFAULT_POLICY.timeout),
   /** A sync queued or in progress with no visible progress for this long fails as stalled. */
   stallTimeout: duration('1s', '30d').prefault(DEFAULT_POLICY.stallTimeout),
+  /** Fail fast once Label Studio has not answered at all for this long; unset (default), wait within `timeout`. */
+  unreachableTimeout: duration('1s', '30d').optional(),
   /** Syncs to trigger at most when they end `failed`. */
   maxAttempts: wholeNumber(1, MAX_ATTEMPTS).prefault(DEFAULT_POLICY.maxAttempts),
   /** Durable wait between a failed sync and the next trigger. */
@@ -56,7 +58,12 @@ export const syncPolicySchema = strictObject({
   attachToRunning: z.boolean({ error: 'must be true or false' }).prefault(DEFAULT_POLICY.attachToRunning),
   /** After a sync that ended well, count the objects at its target: off, report a shortfall (warn), or fail on one (strict). */
   verifyTarget: oneOf(['off', 'warn', 'strict']).prefault(DEFAULT_POLICY.verifyTarget),
-}).transform(({ timeout, stallTimeout, ...rest }) => ({ ...rest, timeoutMs: timeout, stallTimeoutMs: stallTimeout }));
+}).transform(({ timeout, stallTimeout, unreachableTimeout, ...rest }) => ({
+  ...rest,
+  timeoutMs: timeout,
+  stallTimeoutMs: stallTimeout,
+  ...(unreachableTimeout !== undefined && { unreachableTimeoutMs: unreachableTimeout }),
+}));
 
 export const syncExportStorageInputSchema = strictObject({
   /** A connection name configured on the worker; default `default`. */

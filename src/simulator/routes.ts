@@ -84,6 +84,8 @@ export class Router {
         authenticated: false,
         methods: { POST: (c) => json(200, auth.refresh(parseJson(c.request.body))) },
       },
+      // UserWhoAmIAPI (no trailing slash): the user the key belongs to
+      { pattern: /^\/api\/current-user\/whoami$/, authenticated: true, methods: { GET: () => json(200, WHOAMI) } },
       { pattern: /^\/api\/projects\/$/, authenticated: true, methods: { GET: () => this.projects() } },
       { pattern: /^\/api\/projects\/([0-9]+)\/$/, authenticated: true, methods: { GET: (c) => this.project(c) } },
     ];
@@ -181,6 +183,8 @@ export class Router {
     return id;
   }
 }
+
+const WHOAMI = { id: 1, first_name: '', last_name: '', username: 'simulator', email: 'simulator@localhost', active_organization: 1 };
 
 function projectView(id: number): { id: number; title: string } {
   return { id, title: `Project ${id}` };

@@ -111,6 +111,15 @@ export class LabelStudioSimulator {
     return this.store.view(this.record(type, id));
   }
 
+  /**
+   * Kills the storage's running sync job as an OOM or a redeploy kills Label Studio's RQ worker: the job stops
+   * where it is, without pinging or saving again, and the storage stays `queued` or `in_progress` until the list
+   * endpoints' health check sees the stale ping.
+   */
+  killSync(type: StorageType, id: number): void {
+    this.store.kill(this.record(type, id));
+  }
+
   /** How many syncs the server actually started for this storage (meta.attempts, unless a race rewrote it). */
   syncsStarted(type: StorageType, id: number): number {
     return this.record(type, id).syncsStarted;
@@ -211,7 +220,9 @@ export class LabelStudioSimulator {
   private send(res: ServerResponse, entry: RequestRecord, response: SimResponse): void {
     if (!res.socket || res.socket.destroyed) return; // the client gave up waiting: nobody receives this answer
     entry.status = response.status;
-    res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+    // Date on the simulator's clock, as Label Studio's own timestamps are: a skipped clock shows in both.
+    const date = new Date(this.clock.now()).toUTCString();
+    res.writeHead(response.status, { Date: date, ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
     res.end(response.body);
   }
 

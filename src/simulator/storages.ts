@@ -50,6 +50,15 @@ export interface StorageRecord {
   readonly json: Record<string, unknown>;
   script: SyncOutcome[];
   syncsStarted: number;
+  /** The last sync job started, running or not. */
+  job?: SyncJob;
+}
+
+/** One sync job (an RQ job in Label Studio); a killed one takes no further step. */
+interface SyncJob {
+  killed: boolean;
+  /** Ends the request that runs the job in Community. */
+  done: () => void;
 }
 
 // settings.STORAGE_IN_PROGRESS_TIMER: progress is saved at most this often
@@ -212,10 +221,23 @@ export class StorageStore {
     const queuedMs = enterprise ? (outcome.queuedMs ?? DEFAULT_QUEUED_MS) : 0;
     const runMs = outcome.runMs ?? DEFAULT_RUN_MS;
     const finished = new Promise<void>((resolve) => {
-      if (outcome.status === 'stuck_queued') this.later(record, queuedMs + runMs, resolve);
-      else this.later(record, queuedMs, () => this.run(record, outcome, runMs, resolve));
+      const job: SyncJob = { killed: false, done: resolve };
+      record.job = job;
+      if (outcome.status === 'stuck_queued') this.later(record, job, queuedMs + runMs, resolve);
+      else this.later(record, job, queuedMs, () => this.run(record, job, outcome, runMs, resolve));
     });
     return enterprise ? Promise.resolve() : finished;
+  }
+
+  /** The worker running the storage's sync job dies: the job stops where it is and the status stays. */
+  kill(record: StorageRecord): void {
+    const { job } = record;
+    const status = record.json['status'];
+    if (!job || job.killed || (status !== 'queued' && status !== 'in_progress')) {
+      throw new Error(`no sync job runs for ${record.type} storage ${String(record.json['id'])} (status ${String(status)})`);
+    }
+    job.killed = true;
+    job.done();
   }
 
   close(): void {
@@ -228,7 +250,7 @@ export class StorageStore {
   }
 
   /** The job: save_annotations with its progress pings. `meta` is the job's own copy of the storage's meta. */
-  private run(record: StorageRecord, outcome: SyncOutcome, runMs: number, done: () => void): void {
+  private run(record: StorageRecord, job: SyncJob, outcome: SyncOutcome, runMs: number, done: () => void): void {
     const { json } = record;
     if (json['status'] !== 'queued') {
       // info_set_in_progress raises; the RQ failure callback then marks the storage failed
@@ -241,7 +263,7 @@ export class StorageStore {
     json['status'] = 'in_progress';
     json['meta'] = structuredClone(meta);
     if (outcome.status === 'stuck_in_progress') {
-      this.later(record, runMs, done); // never pings again
+      this.later(record, job, runMs, done); // never pings again
       return;
     }
     const count = outcome.count ?? DEFAULT_COUNT;
@@ -255,7 +277,7 @@ export class StorageStore {
         return;
       }
       if (elapsed > 0) this.ping(record, meta, Math.floor((count * elapsed) / runMs), count);
-      this.later(record, Math.min(PING_MS, runMs - elapsed), step);
+      this.later(record, job, Math.min(PING_MS, runMs - elapsed), step);
     };
     step();
   }
@@ -314,10 +336,10 @@ export class StorageStore {
     }
   }
 
-  /** A job step; skipped once the storage is deleted or the simulator closed. */
-  private later(record: StorageRecord, ms: number, step: () => void): void {
+  /** A job step; skipped once the job is killed, the storage deleted or the simulator closed. */
+  private later(record: StorageRecord, job: SyncJob, ms: number, step: () => void): void {
     this.clock.later(ms, () => {
-      if (this.records.get(record.json['id'] as number) === record) step();
+      if (!job.killed && this.records.get(record.json['id'] as number) === record) step();
     });
   }
 }

@@ -12,20 +12,31 @@ export interface HealthServer {
 
 /**
  * Kubernetes probes for a worker. /livez answers 200 unless the worker failed (then restart it);
- * /readyz answers 200 only while the worker runs and polls, 503 before it starts and once it
- * shuts down. `state` is undefined until the worker exists.
+ * /readyz answers 200 only while the worker runs and polls and every Label Studio connection passed
+ * its check, 503 before it starts, once it shuts down, and while a connection fails (the body names
+ * it and why). `state` is undefined until the worker exists.
  */
-export async function startHealthServer(bindAddress: string, state: () => State | undefined): Promise<HealthServer> {
+export async function startHealthServer(
+  bindAddress: string,
+  state: () => State | undefined,
+  unreadyConnections: () => Record<string, string> = () => ({}),
+): Promise<HealthServer> {
   const server = createServer((req, res) => {
     const current = state() ?? 'STARTING';
     const path = req.url?.split('?')[0];
+    const connections = path === HEALTH_PATHS.readiness ? unreadyConnections() : {};
     const ok =
-      path === HEALTH_PATHS.liveness ? current !== 'FAILED' : path === HEALTH_PATHS.readiness ? current === 'RUNNING' : undefined;
+      path === HEALTH_PATHS.liveness
+        ? current !== 'FAILED'
+        : path === HEALTH_PATHS.readiness
+          ? current === 'RUNNING' && Object.keys(connections).length === 0
+          : undefined;
     if (ok === undefined || req.method !== 'GET') {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', worker: current }));
+    const body = { status: ok ? 'ok' : 'unavailable', worker: current, ...(Object.keys(connections).length > 0 && { connections }) };
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   const { host, port } = hostAndPort(bindAddress);
   await new Promise<void>((resolve, reject) => {

@@ -35,6 +35,7 @@ function policyOf(p: SyncPolicy = {}): Omit<ResolvedSyncInput, 'connection' | 's
     verifyTarget: p.verifyTarget ?? DEFAULT_POLICY.verifyTarget,
     timeoutMs: ms(p.timeout ?? DEFAULT_POLICY.timeout),
     stallTimeoutMs: ms(p.stallTimeout ?? DEFAULT_POLICY.stallTimeout),
+    ...(p.unreachableTimeout !== undefined && { unreachableTimeoutMs: ms(p.unreachableTimeout) }),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import type { Activities, AwaitSyncEndResult, PollHeartbeat, StorageRead, StorageRef, StorageSnapshot } from '../activities';
+import type { Activities, AwaitSyncEndResult, PollHeartbeat, ReadStorageOptions, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import type { EtaReport } from '../activities/sync-eta';
 import { DEFAULT_READ_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { FailureType } from '../failure-types';
@@ -260,7 +260,13 @@ class SyncRun {
 
   /** Reads the storage and learns the worker's timeouts, which size the activity timeouts. */
   private async read(retry: RetryPolicy): Promise<StorageSnapshot> {
-    return this.learnTimeouts(await this.activities(retry, this.readStartToClose()).readStorage(this.ref));
+    return this.learnTimeouts(await this.activities(retry, this.readStartToClose()).readStorage(this.ref, ...this.readOptions()));
+  }
+
+  /** With unreachableTimeout, reads stop once Label Studio has not answered for that long; without it, the read's input is as it always was. */
+  private readOptions(): [] | [ReadStorageOptions] {
+    const { unreachableTimeoutMs } = this.cfg;
+    return unreachableTimeoutMs === undefined ? [] : [{ unreachableTimeoutMs }];
   }
 
   /** The snapshot of a read; the worker timeouts it reports size the activities from here on. */
@@ -334,6 +340,7 @@ class SyncRun {
         stallTimeoutMs: this.cfg.stallTimeoutMs,
         poll: this.cfg.poll,
         previousDurationMs: this.previousDurationMs,
+        ...(this.cfg.unreachableTimeoutMs !== undefined && { unreachableTimeoutMs: this.cfg.unreachableTimeoutMs }),
       });
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;

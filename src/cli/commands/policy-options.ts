@@ -8,6 +8,7 @@ export interface PolicyFlags {
   pollCoefficient?: string;
   timeout?: string;
   stallTimeout?: string;
+  unreachableTimeout?: string;
   maxAttempts?: string;
   retryBackoff?: string;
   onCompletedWithErrors?: 'fail' | 'warn' | 'retry';
@@ -22,6 +23,7 @@ export function addPolicyOptions(command: Command): Command {
     .option('--poll-coefficient <n>', 'poll backoff coefficient')
     .option('--timeout <duration>', 'overall timeout of each storage sync, e.g. 6h')
     .option('--stall-timeout <duration>', 'fail a storage sync showing no progress this long, e.g. 30m')
+    .option('--unreachable-timeout <duration>', 'fail once Label Studio has not answered at all this long, e.g. 5m (default: wait within --timeout)')
     .option('--max-attempts <n>', 'syncs to trigger at most per storage when they fail')
     .option('--retry-backoff <duration>', 'first wait between a failed sync and the next')
     .addOption(new Option('--on-completed-with-errors <policy>', 'what completed_with_errors means').choices(['fail', 'warn', 'retry']))
@@ -36,6 +38,7 @@ export function policyFrom(o: PolicyFlags): SyncPolicy {
     poll: { initial: o.pollInitial, max: o.pollMax, coefficient: num(o.pollCoefficient) },
     timeout: o.timeout,
     stallTimeout: o.stallTimeout,
+    unreachableTimeout: o.unreachableTimeout,
     maxAttempts: num(o.maxAttempts),
     retryBackoff: o.retryBackoff ? { initial: o.retryBackoff } : undefined,
     onCompletedWithErrors: o.onCompletedWithErrors,
