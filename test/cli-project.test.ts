@@ -136,7 +136,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
       const body = JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: project }, annotation: { id: 1 } });
       const refused = await fetch(url, { method: 'POST', body });
       expect(refused.status).toBe(401);
-      const accepted = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret }, body });
+      const accepted = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body });
       expect(accepted.status).toBe(202);
       const state = await eventually(
         () => suite.t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery),

@@ -53,7 +53,7 @@ describe('webhook receiver with a journal', () => {
       pipeline: { quietPeriod: '10m', reconcileEvery: 0, downstream: { workflowType: 'trainModel', taskQueue: downstreamQueue } },
     });
   const post = (url: string, project: number, action = 'ANNOTATION_CREATED') =>
-    fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret }, body: JSON.stringify({ action, project: { id: project }, annotation: { id: 1 } }) });
+    fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body: JSON.stringify({ action, project: { id: project }, annotation: { id: 1 } }) });
   const state = (project: number, done: (s: PipelineState) => boolean) =>
     eventually(
       () => t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery).catch(() => undefined),
