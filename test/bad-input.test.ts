@@ -255,6 +255,9 @@ const cliCases: [string, string[], number, RegExp][] = [
   ['webhooks without a secret', ['webhooks', 'serve'], 5, /LABEL_STUDIO_WEBHOOK_SECRET: not set/],
   ['webhooks with a quiet period of days', ['webhooks', 'serve', '--quiet-period', '2d'], 3, /quietPeriod must be at most 1d/],
   ['webhooks with a catastrophic title pattern', ['webhooks', 'serve', '--title-pattern', '(a|a)*\\1'], 3, /sync\.titlePattern is not a valid RE2/],
+  // Before, a recursive mkdir under /proc spun forever; now the path is checked before Temporal is reached.
+  ['webhooks with a journal under /proc', ['webhooks', 'serve', '--journal', '/proc/1/x'], 3, /--journal "\/proc\/1\/x" cannot be used as the journal directory \(E[A-Z]+\)/],
+  ['webhooks with a journal under a file', ['webhooks', 'serve', '--journal', `${__filename}/journal`], 3, /cannot be used as the journal directory \(ENOTDIR\)/],
 ];
 
 /** Runs the CLI in this process: its exit code and what it wrote. */
@@ -327,6 +330,9 @@ describe('bad requests to the webhook receiver', () => {
     ['body and URL naming different projects', 'POST', ok, event, '/?project=4', 400],
     ['an oversized body', 'POST', ok, JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: 3 }, pad: 'x'.repeat(4096) }), '/', 413],
     ['a GET', 'GET', ok, undefined, '/', 405],
+    ['a body that is not JSON by its Content-Type', 'POST', { ...ok, 'content-type': 'text/plain' }, event, '/', 415],
+    ['a form', 'POST', { ...ok, 'content-type': 'application/x-www-form-urlencoded' }, 'action=ANNOTATION_CREATED', '/', 415],
+    ['a body nested 100 levels deep', 'POST', ok, `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`, '/', 400],
   ];
 
   it.each(requests)('answers %s with its status and no secret', async (_what, method, headers, body, path, status) => {
