@@ -166,3 +166,35 @@ describe('credentials in configuration', () => {
     }
   });
 });
+
+describe('the opt-in guard on Label Studio URLs (LABEL_STUDIO_ALLOWED_HOSTS)', () => {
+  const load = (url: string, allowed?: string) => () => loadLabelStudioConnections({ LABEL_STUDIO_URL: url, LABEL_STUDIO_API_KEY: 'k', ...(allowed === undefined ? {} : { LABEL_STUDIO_ALLOWED_HOSTS: allowed }) });
+
+  it('lets any URL through when unset, as before', () => {
+    expect(load('http://169.254.169.254/')).not.toThrow();
+  });
+
+  it.each([
+    ['http://ls.example.com:8080', 'ls.example.com'],
+    ['https://eu.ls.example.com', '*.example.com'],
+    ['http://10.0.0.7:8080', '*'],
+    ['http://169.254.10.20:8080', '169.254.10.20'], // a link-local Label Studio, listed exactly
+    ['http://[::1]:8080', '::1'],
+  ])('accepts %s under %s', (url, allowed) => {
+    expect(load(url, allowed)).not.toThrow();
+  });
+
+  it.each([
+    ['http://other.example.org', 'ls.example.com', /names a host not in LABEL_STUDIO_ALLOWED_HOSTS/],
+    ['http://169.254.169.254/latest/meta-data', '*', /names a link-local or cloud metadata address/],
+    ['http://2852039166/', '*', /link-local or cloud metadata/], // 169.254.169.254 written as a number
+    ['http://[::ffff:169.254.169.254]/', '*', /link-local or cloud metadata/],
+    ['http://[fe80::1]:8080', '*', /link-local or cloud metadata/],
+    ['http://metadata.google.internal/computeMetadata/v1/', '*.internal', /link-local or cloud metadata/],
+    ['http://[fd00:ec2::254]/', '*', /link-local or cloud metadata/],
+    ['http://100.100.100.200/', '*', /link-local or cloud metadata/],
+  ])('refuses %s under %s, naming the variable (exit 5)', (url, allowed, reason) => {
+    expect(load(url, allowed)).toThrow(ConfigError);
+    expect(load(url, allowed)).toThrow(new RegExp(`^LABEL_STUDIO_URL: .*${reason.source}`));
+  });
+});

@@ -2,6 +2,7 @@ import { z } from '../schema/zod';
 import { firstProblem } from '../schema/first-problem';
 import { httpUrl } from '../schema/http-url';
 import { ConfigError } from './config-error';
+import { checkLabelStudioHost } from './label-studio-host-guard';
 import { DEFAULT_RESPONSE_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS, MAX_READ_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from './timeouts';
 
 /** Where a named connection reaches Label Studio. Lives in the worker only, never in history. */
@@ -86,6 +87,7 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
   for (const name of all) {
     const prefix = connectionEnvPrefix(name);
     const vars = parseEnv(connectionSchema(prefix), env);
+    checkLabelStudioHost(env, `${prefix}URL`, vars[`${prefix}URL`]!);
     connections.set(name, {
       name,
       baseUrl: vars[`${prefix}URL`]!,
