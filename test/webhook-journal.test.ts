@@ -65,6 +65,7 @@ describe('webhook receiver with a journal', () => {
   it('delivers an event answered 202 by a receiver killed before Temporal had it, once a receiver restarts on its journal', async () => {
     const journal = join(dir, 'killed');
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(__dirname, 'helpers', 'journal-receiver.ts'), journal, TEST_CONNECTION], {
       env: { PATH: process.env.PATH ?? '', RECEIVER_SECRET: secret },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -99,6 +100,7 @@ describe('webhook receiver with a journal', () => {
   it('does not count twice a delivery resent because its confirmation never reached the journal', async () => {
     const journal = join(dir, 'resent');
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const first = receiverOn(journal);
     const url = await first.listen(0);
     try {
@@ -131,6 +133,7 @@ describe('webhook receiver with a journal', () => {
   it('refuses events past its bound with 503 and Retry-After while Temporal is away, and acknowledges none it drops', async () => {
     const journal = join(dir, 'bounded');
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const away = createWebhookReceiver({
       client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
       secret,

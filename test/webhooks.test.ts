@@ -136,6 +136,7 @@ describe('webhook receiver', () => {
 
   it('takes the project from the URL when Label Studio sends no payload', async () => {
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const res = await post(JSON.stringify({ action: 'ANNOTATION_UPDATED' }), undefined, `/?project=${project}`);
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ accepted: true, project, action: 'ANNOTATION_UPDATED' });
@@ -158,6 +159,7 @@ describe('webhook receiver', () => {
     ['GET', () => fetch(`${url}/`, { headers: { 'x-webhook-secret': secret } }), 405, /use POST/],
   ] as const)('refuses %s, starting nothing', async (_what, send, status, reason) => {
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const before = results.length;
     const res = await send(project);
     const { status: got, text } = res instanceof Response ? { status: res.status, text: await res.text() } : res;
@@ -300,6 +302,7 @@ describe('webhook receiver', () => {
       }
       expect(strangers).toHaveLength(1_100);
       const project = nextProject++;
+      sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
       const answers = [];
       for (let i = 0; i < 5; i++) {
         // One connection per webhook, as Label Studio sends them.
@@ -358,6 +361,7 @@ describe('webhook receiver', () => {
       try {
         expect(tlsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
         const project = nextProject++;
+        sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
         const res = await undiciFetch(tlsUrl, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body: annotationEvent(project), dispatcher });
         expect(res.status).toBe(202);
         expect(await pipelineExists(project)).toBe(true);
