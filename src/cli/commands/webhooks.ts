@@ -35,6 +35,7 @@ interface ServeFlags extends PolicyFlags, ProjectFilterFlags {
   tlsKey?: string;
   journal?: string;
   reconcileEvery?: string;
+  endAfterIdle?: string;
   quietPeriod?: string;
   maxWait?: string;
   batchesPerRun?: string;
@@ -71,6 +72,7 @@ export function webhooksCommand(): Command {
     .option('--quiet-period <duration>', 'sync once no event came for this long (default 30s)')
     .option('--max-wait <duration>', '…or this long after the first event of a batch (default 5m)')
     .option('--reconcile-every <duration>', 'compare the project\'s annotation counters with the last batch this often and sync when they differ, in case a webhook was lost (default 10m)')
+    .option('--end-after-idle <duration>', 'end a project\'s pipeline after this long without a batch; the next event starts a new one (default 0: never)')
     .option('--batches-per-run <n>', 'continue-as-new after this many batches (default 50)')
     .option('--downstream-workflow <type>', 'workflow type to start after each sync with the report, e.g. trainModel')
     .option('--downstream-task-queue <queue>', 'its task queue')
@@ -99,6 +101,7 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
     quietPeriod: flags.quietPeriod,
     maxWait: flags.maxWait,
     reconcileEvery: flags.reconcileEvery,
+    endAfterIdle: flags.endAfterIdle,
     batchesPerRun: flags.batchesPerRun === undefined ? undefined : Number(flags.batchesPerRun),
     sync,
     downstream,
