@@ -100,11 +100,6 @@ export class EventJournal {
     return this.state.undelivered();
   }
 
-  /** Undelivered events it holds. */
-  get events(): number {
-    return this.state.count;
-  }
-
   /** Durable once this resolves: the receiver may answer 202. Throws JournalFullError past the bounds. */
   async append(event: AnnotationEvent): Promise<number> {
     const written = this.size + (this.batch ? Buffer.byteLength(this.batch.text) : 0);
