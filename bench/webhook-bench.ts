@@ -7,9 +7,16 @@
 // each process used during the burst, how long its threads waited for a CPU (starved, as against
 // busy), and the kernel's accept-queue overflows (connections dropped before the receiver saw them).
 // Asserts nothing.
+//
+// With --hostile, two other rows instead: (1) 1,100 idle connections held by strangers on other loopback
+// addresses (reopened as the receiver closes them) while Label Studio sends real webhooks: were they
+// answered and delivered? (2) --outage-events events (default 100,000) during a Temporal outage of
+// --outage (default 10m) seen by the receiver only (its Temporal connection goes through a proxy the
+// bench cuts), with --journal-max-events (default 20,000): was any event answered 202 and not counted?
 import { fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +27,7 @@ import { freeLoopbackPort } from '../src/local/child-process';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { WebhookResult } from '../src/webhooks';
+import { EventJournal } from '../src/webhooks/event-journal';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import { eventsCounted } from '../src/workflows/events-counted';
 import type { PipelineState } from '../src/workflows/pipeline-types';
@@ -31,6 +39,16 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 50);
 const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 10_000);
 const FIRST_PROJECT = 1_000;
+
+const argument = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? fallback : process.argv[at + 1]!;
+};
+const HOSTILE = process.argv.includes('--hostile');
+const OUTAGE_MS = msDuration(argument('--outage', '10m'));
+const OUTAGE_EVENTS = Number(argument('--outage-events', '100000'));
+const JOURNAL_MAX_EVENTS = Number(argument('--journal-max-events', '20000'));
+const STRANGERS = 1_100;
 
 async function main(): Promise<void> {
   const server = await startTemporalDevServer({ ui: false });
@@ -234,11 +252,11 @@ async function waitForLine(child: Child, match: (line: string) => boolean): Prom
 async function waitForHealth(url: string): Promise<void> {
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/livez`).then((r) => r.ok, () => false);
     if (ok) return;
     await sleep(250);
   }
-  throw new Error(`the receiver did not answer /healthz at ${url} within 10 min`);
+  throw new Error(`the receiver did not answer /livez at ${url} within 10 min`);
 }
 
 function percentiles(values: number[]): Record<string, number> {
@@ -252,7 +270,206 @@ function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
-main().catch((err: unknown) => {
+/** The hostile rows (--hostile): strangers holding idle connections, and a Temporal outage past the journal's bound. */
+async function hostile(): Promise<void> {
+  const server = await startTemporalDevServer({ ui: false });
+  const sim = await LabelStudioSimulator.start();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const lockoutProjects = Array.from({ length: 10 }, (_, i) => FIRST_PROJECT + i);
+  const outageProjects = Array.from({ length: PROJECTS }, (_, i) => FIRST_PROJECT + 100 + i);
+  for (const project of [...lockoutProjects, ...outageProjects]) sim.addStorage({ type: 's3', project, script: [{ status: 'completed', queuedMs: 50, runMs: 200 }] });
+  const proxy = await cuttableProxy(server.address);
+  const secret = randomBytes(24).toString('hex');
+  const port = await freeLoopbackPort();
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: server.namespace,
+    LABEL_STUDIO_TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+    LABEL_STUDIO_URL: sim.url,
+    LABEL_STUDIO_API_KEY: sim.legacyToken,
+    LABEL_STUDIO_WEBHOOK_SECRET: secret,
+  };
+  const logs = await mkdtemp(join(tmpdir(), 'webhook-hostile-'));
+  const worker = spawnTs('src/worker.ts', [], env, join(logs, 'worker.log'));
+  const receiver = spawnTs(
+    'src/cli/main.ts',
+    ['webhooks', 'serve', '--port', String(port), '--worker', 'never', '--json', '--journal', join(logs, 'journal'), '--journal-max-events', String(JOURNAL_MAX_EVENTS), '--quiet-period', '3s', '--max-wait', '30s', '--reconcile-every', '0'],
+    { ...env, TEMPORAL_ADDRESS: proxy.address }, // the receiver alone reaches Temporal through the proxy
+    join(logs, 'receiver.log'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const accepted = async (projects: number[]) => {
+    const ids = new Set(projects);
+    let n = 0;
+    for (const line of await receiver.lines()) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as WebhookResult;
+      if (entry.status === 202 && entry.project !== undefined && ids.has(entry.project)) n++;
+    }
+    return n;
+  };
+  /**
+   * Events the pipelines counted, once they hold what the receiver acknowledged or stop moving for
+   * 5 min (after a long outage the receiver's gRPC channel waits up to 2 min between reconnections).
+   */
+  const countedOnce = async (projects: number[], expected: number) => {
+    let last = { total: -1, at: Date.now() };
+    for (;;) {
+      let total = 0;
+      for (const project of projects) {
+        const state = await client.workflow.getHandle(pipelineWorkflowId('default', project)).query(pipelineStateQuery).catch(() => undefined);
+        total += eventsCounted(state);
+      }
+      if (total !== last.total) last = { total, at: Date.now() };
+      if (total >= expected || Date.now() - last.at > 300_000) return total;
+      await sleep(1_000);
+    }
+  };
+  try {
+    await waitForHealth(url);
+    await waitForLine(worker, (line) => line.includes('label-studio-temporal worker:'));
+
+    console.log(`row 1: ${STRANGERS} idle connections from 10 other loopback addresses, reopened as they close, while 200 webhooks arrive over 10 s…`);
+    const strangers = holdIdle(port, STRANGERS);
+    await strangers.ready;
+    const lockout = await sendBurst({ url, secret, events: 200, projects: lockoutProjects, spreadMs: 10_000 }, () => undefined);
+    const held = strangers.held();
+    strangers.stop();
+    const lockoutAccepted = await accepted(lockoutProjects);
+    const lockoutCounted = await countedOnce(lockoutProjects, lockoutAccepted);
+    console.table({
+      'idle strangers': {
+        'webhooks sent': 200,
+        ...Object.fromEntries(Object.entries(lockout.codes).map(([code, n]) => [`answered ${code}`, n])),
+        'answer p99 (ms)': percentiles(lockout.latencies).p99,
+        'acknowledged (receiver log)': lockoutAccepted,
+        'counted by the pipelines': lockoutCounted,
+        'stranger connections opened': strangers.opened(),
+        'held at the end': held,
+      },
+    });
+
+    console.log(`row 2: ${OUTAGE_EVENTS} events over ${OUTAGE_MS / 1000} s while the receiver cannot reach Temporal, journal bound ${JOURNAL_MAX_EVENTS} events…`);
+    proxy.cut();
+    const outage = await sendBurst({ url, secret, events: OUTAGE_EVENTS, projects: outageProjects, spreadMs: OUTAGE_MS }, () => undefined);
+    proxy.restore();
+    const outageAccepted = await accepted(outageProjects);
+    const restored = performance.now();
+    const outageCounted = await countedOnce(outageProjects, outageAccepted);
+    const drainedS = Number(((performance.now() - restored) / 1000).toFixed(1));
+    // What the receiver still holds, undelivered: not lost (the next receiver on the journal resends it).
+    await receiver.stop();
+    const journal = await EventJournal.open(join(logs, 'journal'));
+    const { intents, events } = journal.undelivered();
+    const journaled = events.length + sum(intents.map((i) => i.events.length));
+    await journal.close();
+    console.table({
+      'Temporal outage': {
+        'events sent': OUTAGE_EVENTS,
+        ...Object.fromEntries(Object.entries(outage.codes).map(([code, n]) => [`answered ${code}`, n])),
+        'acknowledged (receiver log)': outageAccepted,
+        'counted by the pipelines': outageCounted,
+        'still in the journal': journaled,
+        'acknowledged and lost': outageAccepted - outageCounted - journaled,
+        'waited after the outage (s)': drainedS,
+      },
+    });
+    console.log(`logs of the worker and the receiver: ${logs}`);
+  } finally {
+    await Promise.all([receiver.stop(), worker.stop()]);
+    for (const project of [...lockoutProjects, ...outageProjects]) await client.workflow.getHandle(pipelineWorkflowId('default', project)).terminate('bench over').catch(() => undefined);
+    proxy.close();
+    await connection.close();
+    await sim.close();
+    await server.stop();
+  }
+}
+
+/** `count` idle connections from 127.0.0.2…127.0.0.11, each reopened when the receiver closes it. */
+function holdIdle(port: number, count: number) {
+  const sockets = new Set<Socket>();
+  let opened = 0;
+  let stopped = false;
+  let firstRound = count;
+  let ready!: () => void;
+  const open = (peer: number) => {
+    if (stopped) return;
+    opened++;
+    const socket = connect({ port, host: '127.0.0.1', localAddress: `127.0.0.${peer}` });
+    sockets.add(socket);
+    let counted = false;
+    const once = () => {
+      if (counted) return;
+      counted = true;
+      if (--firstRound === 0) ready();
+    };
+    socket.once('connect', once);
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      once();
+      sockets.delete(socket);
+      setTimeout(() => open(peer), 10);
+    });
+  };
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  for (let i = 0; i < count; i++) open(2 + (i % 10));
+  return {
+    ready: readyPromise,
+    held: () => [...sockets].filter((s) => !s.destroyed && !s.connecting).length,
+    opened: () => opened,
+    stop: () => {
+      stopped = true;
+      sockets.forEach((s) => s.destroy());
+    },
+  };
+}
+
+/** A TCP proxy to `target` that the bench can cut (every connection dropped, new ones refused) and restore. */
+async function cuttableProxy(target: string) {
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const open = new Set<Socket>();
+  let cut = false;
+  const proxy = createServer((downstream) => {
+    if (cut) return void downstream.destroy();
+    const upstream = connect(port, host);
+    for (const s of [downstream, upstream]) {
+      open.add(s);
+      s.on('error', () => undefined);
+      s.once('close', () => {
+        open.delete(s);
+        downstream.destroy();
+        upstream.destroy();
+      });
+    }
+    downstream.pipe(upstream).pipe(downstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address() as { port: number };
+  return {
+    address: `127.0.0.1:${address.port}`,
+    cut: () => {
+      cut = true;
+      open.forEach((s) => s.destroy());
+    },
+    restore: () => {
+      cut = false;
+    },
+    close: () => {
+      open.forEach((s) => s.destroy());
+      proxy.close();
+    },
+  };
+}
+
+function msDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!match) throw new Error(`--outage ${text}: give a duration such as 90s or 10m`);
+  return Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
+}
+
+(HOSTILE ? hostile() : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { signalAnnotationPipeline, type PipelineStartOptions } from '../src/webhooks';
-import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { pipelineStateQuery, type annotationPipeline } from '../src/workflows/annotation-pipeline';
 import type { AnnotationEvents } from '../src/workflows/annotation-events';
 import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
@@ -155,5 +155,33 @@ describe('annotationPipeline', () => {
     expect(s.recent[0]).toMatchObject({ syncOutcome: 'error', downstreamWorkflowId: null });
     expect(s.recent[0]!.syncError).toMatch(/no Label Studio connection named "nowhere"/);
     expect((await handle.describe()).status.name).toBe('RUNNING');
+  });
+
+  it('ends at once, saying why, when Label Studio has no such project', async () => {
+    const project = 990_000 + nextProject++; // no storage, no annotation: the simulator answers 404
+    await send(project, { quietPeriod: '100ms', downstream });
+    const handle = t.client.workflow.getHandle<typeof annotationPipeline>(pipelineWorkflowId(TEST_CONNECTION, project));
+    expect(await handle.result()).toEqual({
+      ended: 'project-not-found',
+      project,
+      batchesDone: 0,
+      reason: `Label Studio has no project ${project} on connection ${TEST_CONNECTION} (404): nothing to sync`,
+    });
+    await recordHistory(handle, 'pipeline-project-not-found');
+  });
+
+  it('ends after endAfterIdle without a batch, and the next event starts a new pipeline', async () => {
+    const project = nextProject++;
+    const id = sim.addStorage({ type: 's3', project, script: [{ status: 'completed', queuedMs: 5, runMs: 5 }] });
+    const pipeline = { quietPeriod: '100ms', reconcileEvery: 0, endAfterIdle: '2s', sync: { policy: FAST }, downstream };
+    await send(project, pipeline);
+    const handle = t.client.workflow.getHandle<typeof annotationPipeline>(pipelineWorkflowId(TEST_CONNECTION, project));
+    expect(await handle.result()).toMatchObject({ ended: 'idle', project, batchesDone: 1 });
+    await recordHistory(handle, 'pipeline-ended-idle');
+
+    await send(project, pipeline);
+    const s = await eventually(() => state(project), (v: PipelineState) => v.recent.length === 1);
+    expect(s.recent[0]).toMatchObject({ number: 1, events: 1, syncOutcome: 'completed' });
+    expect(sim.syncsStarted('s3', id)).toBe(2);
   });
 });

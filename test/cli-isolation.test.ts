@@ -79,7 +79,7 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
   describe('Temporal settings', () => {
     it.each([
       ['an unknown namespace', { TEMPORAL_NAMESPACE: `missing-${randomUUID().slice(0, 8)}` }, 5, 'TEMPORAL_NAMESPACE: namespace "missing-'],
-      ['a malformed address', { TEMPORAL_ADDRESS: 'http://localhost:7233' }, 5, 'TEMPORAL_ADDRESS: "http://localhost:7233" is not a host:port address'],
+      ['a malformed address', { TEMPORAL_ADDRESS: 'http://localhost:7233' }, 5, 'TEMPORAL_ADDRESS: is not a host:port address'],
       ['a port outside 1-65535', { TEMPORAL_ADDRESS: 'localhost:99999' }, 5, 'TEMPORAL_ADDRESS'],
       ['an address where nothing listens', { TEMPORAL_ADDRESS: '127.0.0.1:9' }, 4, 'cannot reach Temporal at 127.0.0.1:9'],
     ])('%s: sync and worker exit with the documented code', async (_what, temporal, code, message) => {
@@ -93,7 +93,7 @@ describe('label-studio-temporal: its own task queue, and failing fast', () => {
     it('an invalid cancellation grace period: exit 5 before anything starts', async () => {
       const run = await sync(1, { LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: '5s' });
       expect(run.code, run.stderr).toBe(5);
-      expect(run.stderr).toContain('LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: is not a whole number from 1 to 600000 (got "5s")');
+      expect(run.stderr).toContain('LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: is not a whole number from 1 to 600000');
     });
 
     it('the worker command exits 5 on a Label Studio configuration error, as every command does', async () => {

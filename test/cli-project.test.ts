@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,7 +137,7 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
       const body = JSON.stringify({ action: 'ANNOTATION_CREATED', project: { id: project }, annotation: { id: 1 } });
       const refused = await fetch(url, { method: 'POST', body });
       expect(refused.status).toBe(401);
-      const accepted = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret }, body });
+      const accepted = await fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body });
       expect(accepted.status).toBe(202);
       const state = await eventually(
         () => suite.t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery),
@@ -154,6 +155,19 @@ describe('label-studio-temporal sync-project, schedule, status, webhooks serve',
     const noSecret = await cli(['webhooks', 'serve', '--port', '0']);
     expect(noSecret.code, noSecret.stderr).toBe(5);
     expect(noSecret.stderr).toContain('LABEL_STUDIO_WEBHOOK_SECRET');
+  });
+
+  it('webhooks serve: exit 3 with the reason when its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const run = await cli(['webhooks', 'serve', '--port', port, '-c', TEST_CONNECTION, '--worker', 'never'], { LABEL_STUDIO_WEBHOOK_SECRET: randomBytes(20).toString('hex') });
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toContain(`--host/--port 127.0.0.1:${port} cannot be listened on (EADDRINUSE)`);
+    } finally {
+      taken.close();
+    }
   });
 });
 

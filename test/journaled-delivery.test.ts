@@ -37,4 +37,23 @@ describe('journaled delivery', () => {
     expect(second.sent[0]).toEqual({ project: 1, events: 4, annotations: 4, actions: { ANNOTATION_CREATED: 4 }, journal: { id: journal.id, seq: 5 } });
     await resumed.close();
   });
+
+  it('waits to retry for many projects at once without a listener warning on stderr', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const journal = await EventJournal.open(join(dir(), 'many'));
+    const failures = new Set<number>();
+    const failing = new JournaledDelivery(journal, () => Promise.reject(new Error('Temporal is away')), (_err, project) => failures.add(project), 0);
+    try {
+      // Each project waits on the same stop signal: Node warned past ten listeners.
+      for (let project = 1; project <= 20; project++) await failing.accept(createdEvent(project));
+      await vi.waitFor(() => expect(failures.size).toBe(20), { timeout: 30_000, interval: 20 });
+      await new Promise((r) => setImmediate(r)); // a warning is emitted on the next tick
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await failing.close();
+    }
+  });
 });

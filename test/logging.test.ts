@@ -32,8 +32,8 @@ describe('the worker logger', () => {
   it('reads LOG_LEVEL and LOG_FORMAT, and names a bad value and its fix', () => {
     expect(loadObservabilityConfig({ LOG_LEVEL: 'WARN', LOG_FORMAT: 'pretty' })).toMatchObject({ logLevel: 'warn', logFormat: 'pretty' });
     expect(loadObservabilityConfig({})).toEqual({ logLevel: 'info', logFormat: 'json', tracing: 'off', metricsAddress: undefined, healthAddress: undefined });
-    expect(() => loadObservabilityConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: "loud" .*Use trace, debug, info, warn or error/);
-    expect(() => loadObservabilityConfig({ LST_METRICS_ADDRESS: '9464' })).toThrow(/LST_METRICS_ADDRESS: "9464" is not host:port/);
+    expect(() => loadObservabilityConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: .*Use trace, debug, info, warn or error/);
+    expect(() => loadObservabilityConfig({ LST_METRICS_ADDRESS: '9464' })).toThrow(/LST_METRICS_ADDRESS: is not host:port/);
     expect(loadObservabilityConfig({ LST_HEALTH_ADDRESS: '[::]:8081' }).healthAddress).toBe('[::]:8081');
   });
 });

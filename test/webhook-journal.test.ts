@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureType } from '../src/failure-types';
 import type { LabelStudioSimulator } from '../src/simulator';
@@ -53,7 +54,7 @@ describe('webhook receiver with a journal', () => {
       pipeline: { quietPeriod: '10m', reconcileEvery: 0, downstream: { workflowType: 'trainModel', taskQueue: downstreamQueue } },
     });
   const post = (url: string, project: number, action = 'ANNOTATION_CREATED') =>
-    fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret }, body: JSON.stringify({ action, project: { id: project }, annotation: { id: 1 } }) });
+    fetch(url, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body: JSON.stringify({ action, project: { id: project }, annotation: { id: 1 } }) });
   const state = (project: number, done: (s: PipelineState) => boolean) =>
     eventually(
       () => t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery).catch(() => undefined),
@@ -64,6 +65,7 @@ describe('webhook receiver with a journal', () => {
   it('delivers an event answered 202 by a receiver killed before Temporal had it, once a receiver restarts on its journal', async () => {
     const journal = join(dir, 'killed');
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(__dirname, 'helpers', 'journal-receiver.ts'), journal, TEST_CONNECTION], {
       env: { PATH: process.env.PATH ?? '', RECEIVER_SECRET: secret },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -92,12 +94,13 @@ describe('webhook receiver with a journal', () => {
     const file = join(dir, 'a-file');
     await writeFile(file, '');
     const receiver = receiverOn(file);
-    await expect(receiver.listen(0)).rejects.toMatchObject({ type: FailureType.InvalidInput, message: expect.stringMatching(/journal "[^"]*a-file" cannot be used as the journal directory \(EEXIST\)/) });
+    await expect(receiver.listen(0)).rejects.toMatchObject({ type: FailureType.InvalidInput, message: expect.stringMatching(/journal "[^"]*a-file" cannot be used as the journal directory \(ENOTDIR\)/) });
   });
 
   it('does not count twice a delivery resent because its confirmation never reached the journal', async () => {
     const journal = join(dir, 'resent');
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const first = receiverOn(journal);
     const url = await first.listen(0);
     try {
@@ -126,5 +129,37 @@ describe('webhook receiver with a journal', () => {
       await second.close();
     }
   });
-});
 
+  it('refuses events past its bound with 503 and Retry-After while Temporal is away, and acknowledges none it drops', async () => {
+    const journal = join(dir, 'bounded');
+    const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
+    const away = createWebhookReceiver({
+      client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+      secret,
+      journal,
+      journalMaxEvents: 3,
+      connection: TEST_CONNECTION,
+    });
+    const url = await away.listen(0);
+    const answers: number[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await post(url, project);
+        answers.push(res.status);
+        if (res.status === 503) expect(res.headers.get('retry-after')).toBe('30');
+      }
+    } finally {
+      await away.close();
+    }
+    expect(answers).toEqual([202, 202, 202, 503, 503]);
+    // Every event answered 202, and only those, reach the pipeline once Temporal is back.
+    const back = receiverOn(journal);
+    await back.listen(0);
+    try {
+      expect(await counted(project, 3)).toBe(3);
+    } finally {
+      await back.close();
+    }
+  });
+});

@@ -136,6 +136,7 @@ describe('webhook receiver', () => {
 
   it('takes the project from the URL when Label Studio sends no payload', async () => {
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const res = await post(JSON.stringify({ action: 'ANNOTATION_UPDATED' }), undefined, `/?project=${project}`);
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ accepted: true, project, action: 'ANNOTATION_UPDATED' });
@@ -158,6 +159,7 @@ describe('webhook receiver', () => {
     ['GET', () => fetch(`${url}/`, { headers: { 'x-webhook-secret': secret } }), 405, /use POST/],
   ] as const)('refuses %s, starting nothing', async (_what, send, status, reason) => {
     const project = nextProject++;
+    sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
     const before = results.length;
     const res = await send(project);
     const { status: got, text } = res instanceof Response ? { status: res.status, text: await res.text() } : res;
@@ -172,7 +174,7 @@ describe('webhook receiver', () => {
     const offline = createWebhookReceiver({ client: new Client({ connection }), secret, connection: TEST_CONNECTION, temporalTimeoutMs: 500 });
     const offlineUrl = await offline.listen(0);
     try {
-      const res = await fetch(offlineUrl, { method: 'POST', headers: { 'x-webhook-secret': secret }, body: annotationEvent(nextProject++) });
+      const res = await fetch(offlineUrl, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body: annotationEvent(nextProject++) });
       expect(res.status).toBe(503);
       expect(((await res.json()) as { error: string }).error).toMatch(/Temporal did not take the event/);
     } finally {
@@ -204,10 +206,27 @@ describe('webhook receiver', () => {
     expect(wrongSecret.message).not.toContain('12345678901234567890');
   });
 
-  it('answers /healthz without the secret', async () => {
-    const res = await fetch(`${url}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+  it('answers /livez, /readyz and /healthz without the secret, to GET and HEAD, whatever the query', async () => {
+    for (const path of ['/livez', '/readyz', '/healthz', '/livez?probe=1', '/readyz?x']) {
+      const res = await fetch(`${url}${path}`);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(await res.json()).toEqual({ ok: true });
+      expect((await fetch(`${url}${path}`, { method: 'HEAD' })).status).toBe(200);
+    }
+  });
+
+  it('answers /readyz 503 while Temporal does not answer, /livez 200', async () => {
+    const away = createWebhookReceiver({ client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), secret });
+    const awayUrl = await away.listen(0);
+    try {
+      const ready = await fetch(`${awayUrl}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ ok: false, error: expect.stringMatching(/Temporal does not answer/) });
+      expect((await fetch(`${awayUrl}/readyz`, { method: 'HEAD' })).status).toBe(503);
+      expect((await fetch(`${awayUrl}/livez`)).status).toBe(200);
+    } finally {
+      await away.close();
+    }
   });
 
   it('closes a connection whose headers do not arrive within headersTimeoutMs', async () => {
@@ -228,25 +247,104 @@ describe('webhook receiver', () => {
     }
   }, 20_000);
 
-  it('closes connections beyond maxConnections', async () => {
-    const capped = createWebhookReceiver({ client: t.client, secret, maxConnections: 1 });
+  it('closes the oldest idle connection for a new one when full, and a connection idle for idleTimeoutMs', async () => {
+    const capped = createWebhookReceiver({ client: t.client, secret, maxConnections: 2, idleTimeoutMs: 300 });
     const cappedUrl = new URL(await capped.listen(0));
     const open = (): Promise<Socket> =>
       new Promise((resolve, reject) => {
         const socket = connect(Number(cappedUrl.port), cappedUrl.hostname, () => resolve(socket));
         socket.on('error', reject);
       });
+    const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+    const ask = (socket: Socket) =>
+      new Promise<string>((resolve) => {
+        socket.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+        socket.write('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
     try {
       const first = await open();
       const second = await open();
-      // The server drops the second at once; the first still gets its answer.
-      await new Promise<void>((resolve) => second.on('close', () => resolve()));
-      const answer = await new Promise<string>((resolve) => {
-        first.once('data', (chunk: Buffer) => resolve(chunk.toString()));
-        first.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      const third = await open();
+      // The oldest idle one gave way; the newest is served.
+      await closed(first);
+      expect(await ask(third)).toMatch(/^HTTP\/1\.1 200/);
+      // Sending nothing for 300 ms costs a connection its place.
+      await closed(second);
+      await closed(third);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('serves authenticated deliveries while strangers hold 1,100 idle connections', async () => {
+    // Strangers on other loopback addresses (a peer each), 110 apiece: past the server-wide cap of 1,000
+    // connections, but under the per-peer one. Before, they filled the cap and Label Studio was refused.
+    const held = createWebhookReceiver({
+      client: t.client,
+      secret,
+      connection: TEST_CONNECTION,
+      taskQueue: t.taskQueue,
+      temporalTimeoutMs: 60_000,
+      idleTimeoutMs: 600_000, // the strangers' connections stay: the cap's eviction is what is tested
+      pipeline: { quietPeriod: '10m', reconcileEvery: 0 },
+    });
+    const heldUrl = new URL(await held.listen(0));
+    const strangers: Socket[] = [];
+    const openFrom = (localAddress: string): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ port: Number(heldUrl.port), host: heldUrl.hostname, localAddress }, () => resolve(socket));
+        socket.on('error', () => undefined); // evicted: reset
+        socket.once('error', reject);
       });
-      expect(answer).toMatch(/^HTTP\/1\.1 200/);
-      first.destroy();
+    try {
+      for (let peer = 2; peer < 12; peer++) {
+        strangers.push(...(await Promise.all(Array.from({ length: 110 }, () => openFrom(`127.0.0.${peer}`)))));
+      }
+      expect(strangers).toHaveLength(1_100);
+      const project = nextProject++;
+      sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
+      const answers = [];
+      for (let i = 0; i < 5; i++) {
+        // One connection per webhook, as Label Studio sends them.
+        const res = await fetch(`${heldUrl.origin}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-webhook-secret': secret, connection: 'close' },
+          body: annotationEvent(project, 'ANNOTATION_CREATED', i + 1),
+        });
+        answers.push(res.status);
+      }
+      expect(answers).toEqual([202, 202, 202, 202, 202]);
+      const state = await eventually(
+        () => t.client.workflow.getHandle(pipelineWorkflowId(TEST_CONNECTION, project)).query(pipelineStateQuery),
+        (s: PipelineState) => s.pending?.events === 5,
+      );
+      expect(state.pending?.events).toBe(5);
+      // The strangers kept what the cap allows them: 1,000 less the connections made room for.
+      const open = strangers.filter((s) => !s.destroyed && !s.readableEnded).length;
+      expect(open).toBeLessThan(1_000);
+      expect(open).toBeGreaterThan(900);
+    } finally {
+      strangers.forEach((s) => s.destroy());
+      await held.close();
+    }
+  }, 60_000);
+
+  it('closes a peer\'s oldest idle connection past maxConnectionsPerPeer, not another peer\'s', async () => {
+    const capped = createWebhookReceiver({ client: t.client, secret, maxConnectionsPerPeer: 2, idleTimeoutMs: 600_000 });
+    const cappedUrl = new URL(await capped.listen(0));
+    const openFrom = (localAddress: string): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ port: Number(cappedUrl.port), host: cappedUrl.hostname, localAddress }, () => resolve(socket));
+        socket.once('error', reject);
+      });
+    try {
+      const other = await openFrom('127.0.0.1');
+      const first = await openFrom('127.0.0.2');
+      await openFrom('127.0.0.2');
+      const third = await openFrom('127.0.0.2');
+      await new Promise<void>((resolve) => first.once('close', () => resolve()));
+      expect(third.destroyed).toBe(false);
+      expect(other.destroyed).toBe(false);
     } finally {
       await capped.close();
     }
@@ -263,7 +361,8 @@ describe('webhook receiver', () => {
       try {
         expect(tlsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
         const project = nextProject++;
-        const res = await undiciFetch(tlsUrl, { method: 'POST', headers: { 'x-webhook-secret': secret }, body: annotationEvent(project), dispatcher });
+        sim.addProject(project); // one Label Studio has: a pipeline for an unknown project ends
+        const res = await undiciFetch(tlsUrl, { method: 'POST', headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' }, body: annotationEvent(project), dispatcher });
         expect(res.status).toBe(202);
         expect(await pipelineExists(project)).toBe(true);
         // Plain HTTP to the TLS port gets no answer a sender could read the secret from.

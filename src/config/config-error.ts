@@ -1,4 +1,6 @@
-/** A configuration problem the operator must fix: names the variable and what to put there. */
+import { redact } from './redact';
+
+/** A configuration problem the operator must fix: names the variable and what to put there. Never a credential: the message is redacted. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
@@ -6,6 +8,6 @@ export class ConfigError extends Error {
     problem: string,
     fix: string,
   ) {
-    super(`${variable}: ${problem}. ${fix}`);
+    super(redact(`${variable}: ${problem}. ${fix}`));
   }
 }

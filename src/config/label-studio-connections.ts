@@ -3,6 +3,7 @@ import { firstProblem } from '../schema/first-problem';
 import { httpUrl } from '../schema/http-url';
 import { ConfigError } from './config-error';
 import { DEFAULT_MAX_RESPONSE_BYTES, MAX_MAX_RESPONSE_BYTES } from './response-size';
+import { checkLabelStudioHost } from './label-studio-host-guard';
 import { DEFAULT_RESPONSE_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS, MAX_READ_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS } from './timeouts';
 
 /** Where a named connection reaches Label Studio. Lives in the worker only, never in history. */
@@ -68,14 +69,15 @@ const FIXES: [RegExp, string][] = [
 ];
 
 /** Parses the environment with `schema`; a problem becomes a ConfigError naming the variable and the fix. */
-function parseEnv<S extends z.ZodType>(schema: S, env: Env, secret: readonly string[]): z.output<S> {
+function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const parsed = schema.safeParse(env, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0]);
   const fix = FIXES.find(([pattern]) => pattern.test(variable))?.[1] ?? 'Fix or unset it';
   const unset = !env[variable]?.trim();
-  throw new ConfigError(variable, unset ? 'not set' : firstProblem(parsed.error, secret).problem, fix);
+  // The value is never echoed: any variable may hold a credential (a URL's user:password@, a token put in the wrong place).
+  throw new ConfigError(variable, unset ? 'not set' : firstProblem(parsed.error, [variable]).problem, fix);
 }
 
 /**
@@ -83,13 +85,14 @@ function parseEnv<S extends z.ZodType>(schema: S, env: Env, secret: readonly str
  * LABEL_STUDIO_<NAME>_URL / _API_KEY pair per name listed in LABEL_STUDIO_CONNECTIONS.
  */
 export function loadLabelStudioConnections(env: Env = process.env): Map<string, LabelStudioConnection> {
-  const shared = parseEnv(sharedSchema, env, []);
+  const shared = parseEnv(sharedSchema, env);
   const names = shared.LABEL_STUDIO_CONNECTIONS;
   const all = env.LABEL_STUDIO_URL || !names.length ? ['default', ...names.filter((n) => n !== 'default')] : names;
   const connections = new Map<string, LabelStudioConnection>();
   for (const name of all) {
     const prefix = connectionEnvPrefix(name);
-    const vars = parseEnv(connectionSchema(prefix), env, [`${prefix}URL`, `${prefix}API_KEY`]);
+    const vars = parseEnv(connectionSchema(prefix), env);
+    checkLabelStudioHost(env, `${prefix}URL`, vars[`${prefix}URL`]!);
     connections.set(name, {
       name,
       baseUrl: vars[`${prefix}URL`]!,
@@ -105,5 +108,5 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
 
 /** Milliseconds from one environment variable (unset: the fallback); a bad value is a ConfigError naming it. */
 export function envMilliseconds(env: Env, variable: string, fallback: number, max: number): number {
-  return parseEnv(z.object({ [variable]: envWholeNumber(fallback, max) }), env, [])[variable] as number;
+  return parseEnv(z.object({ [variable]: envWholeNumber(fallback, max) }), env)[variable] as number;
 }

@@ -46,7 +46,7 @@ export function loadObservabilityConfig(env: NodeJS.ProcessEnv = process.env): O
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0]) as keyof typeof FIXES;
-    throw new ConfigError(variable, `${JSON.stringify(env[variable])} ${issue.message}`, FIXES[variable]);
+    throw new ConfigError(variable, issue.message, FIXES[variable]);
   }
   const c = parsed.data;
   return {

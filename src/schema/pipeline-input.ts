@@ -35,6 +35,10 @@ export const annotationPipelineInputSchema = strictObject({
   reconcileEvery: duration('0ms', '7d')
     .refine((ms) => ms === 0 || ms >= 1000, { error: 'must be at least 1s, or 0 to turn the reconciliation off' })
     .prefault(PIPELINE_DEFAULTS.reconcileEvery),
+  /** End the pipeline after this long without a batch (the next event starts a new one); default 0: never. */
+  endAfterIdle: duration('0ms', '365d')
+    .refine((ms) => ms === 0 || ms >= 1000, { error: 'must be at least 1s, or 0 to never end' })
+    .prefault(PIPELINE_DEFAULTS.endAfterIdle),
   sync: pipelineSyncSchema.optional(),
   downstream: downstreamSchema.optional(),
   /** Continue as new after this many batches (earlier when Temporal suggests it); default 50. */
@@ -54,6 +58,8 @@ export interface ResolvedPipelineInput {
   maxWaitMs: number;
   /** 0: no reconciliation. */
   reconcileMs: number;
+  /** 0: never ends for idleness. */
+  idleEndMs: number;
   /** The sync settings as given: each batch's syncProjectExports resolves them. */
   sync: PipelineSync;
   downstream: z.output<typeof downstreamSchema> | null;
@@ -62,6 +68,6 @@ export interface ResolvedPipelineInput {
 
 /** Checks the input and fills defaults; throws a non-retryable InvalidInput naming the field. */
 export function resolvePipelineInput(input: AnnotationPipelineInput): ResolvedPipelineInput {
-  const { connection, project, quietPeriod, maxWait, reconcileEvery, downstream, batchesPerRun } = parseInput(annotationPipelineInputSchema, input);
-  return { connection, project, quietMs: quietPeriod, maxWaitMs: maxWait, reconcileMs: reconcileEvery, sync: input.sync ?? {}, downstream: downstream ?? null, batchesPerRun };
+  const { connection, project, quietPeriod, maxWait, reconcileEvery, endAfterIdle, downstream, batchesPerRun } = parseInput(annotationPipelineInputSchema, input);
+  return { connection, project, quietMs: quietPeriod, maxWaitMs: maxWait, reconcileMs: reconcileEvery, idleEndMs: endAfterIdle, sync: input.sync ?? {}, downstream: downstream ?? null, batchesPerRun };
 }

@@ -9,7 +9,7 @@ import { FaultQueue, faultResponse, gatewayPage, RandomFaults, type Fault, type 
 import { apiError, type SimResponse } from './response';
 import { ProjectCounterStore } from './project-counters';
 import { Router } from './routes';
-import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome } from './storages';
+import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome, type Organization } from './storages';
 
 export interface SimulatorOptions {
   /** default 0: any free port; the server listens on 127.0.0.1 only */
@@ -101,6 +101,11 @@ export class LabelStudioSimulator {
     return this.store.add(init);
   }
 
+  /** A project of the user's organization (or another's) without any storage: GET /api/projects/{id}/ finds it. */
+  addProject(project: number, organization: Organization = 'own'): void {
+    this.store.addProject(project, organization);
+  }
+
   /** Outcomes are consumed one per sync that starts; the last one repeats. */
   setScript(type: StorageType, id: number, script: SyncOutcome[]): void {
     this.store.setScript(this.record(type, id), script);
@@ -127,6 +132,7 @@ export class LabelStudioSimulator {
 
   /** Moves the project's annotation counters as `annotations` new annotations would (negative: deleted). */
   annotate(project: number, annotations: number): void {
+    if (!this.store.projectOrganization(project)) this.store.addProject(project); // annotated, so it exists
     this.counters.annotate(project, annotations);
   }
 

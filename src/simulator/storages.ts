@@ -150,6 +150,13 @@ export class StorageStore {
     return record;
   }
 
+  /** A project with no storage yet (a storage added to it later must be of the same organization). */
+  addProject(project: number, organization: Organization = 'own'): void {
+    const known = this.projects.get(project);
+    if (known && known !== organization) throw new Error(`project ${project} already belongs to the '${known}' organization`);
+    this.projects.set(project, organization);
+  }
+
   projectOrganization(project: number): Organization | undefined {
     return this.projects.get(project);
   }

@@ -76,7 +76,7 @@ function url(prefix: string, name: string, value: string | undefined, schemes: s
   } catch {
     throw new ConfigError(`${prefix}${name}`, 'is not a URL', `Use a full URL starting with ${schemes.join(' or ')}//`);
   }
-  if (!schemes.includes(parsed.protocol)) throw new ConfigError(`${prefix}${name}`, `has scheme ${parsed.protocol}`, `Use ${schemes.join(' or ')}//`);
+  if (!schemes.includes(parsed.protocol)) throw new ConfigError(`${prefix}${name}`, `has a scheme other than ${schemes.join(' or ')}//`, `Use ${schemes.join(' or ')}//`);
   return value;
 }
 
@@ -86,7 +86,7 @@ function roots(prefix: string, value: string | undefined): RootMapping[] {
   return value.split(',').filter((pair) => pair.trim()).map((pair) => {
     const [labelStudio, worker, extra] = pair.split('=').map((side) => side.trim().replace(/(.)\/+$/, '$1'));
     if (!labelStudio?.startsWith('/') || !worker?.startsWith('/') || extra !== undefined) {
-      throw new ConfigError(`${prefix}LOCALFILES_ROOTS`, `${JSON.stringify(pair)} is not <absolute path>=<absolute path>`, 'Map the folder Label Studio writes to onto the same folder as this worker sees it, e.g. /label-studio/files=/mnt/ls-files');
+      throw new ConfigError(`${prefix}LOCALFILES_ROOTS`, `holds a pair (number ${value.split(',').filter((p) => p.trim()).indexOf(pair) + 1}) that is not <absolute path>=<absolute path>`, 'Map the folder Label Studio writes to onto the same folder as this worker sees it, e.g. /label-studio/files=/mnt/ls-files');
     }
     return { labelStudio, worker };
   });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mergeAll, type AnnotationEvent, type AnnotationEvents } from '../workflows/annotation-events';
 import type { EventJournal, JournaledEvent } from './event-journal';
@@ -31,7 +32,10 @@ export class JournaledDelivery {
     private readonly send: (events: AnnotationEvents) => Promise<string>,
     private readonly onError: (err: unknown, project: number) => void,
     private readonly intervalMs = DELIVERY_INTERVAL_MS,
-  ) {}
+  ) {
+    // Every project's pause and retry wait listens to it: a warning past 10 broke --json logs on stderr.
+    setMaxListeners(0, this.stop.signal);
+  }
 
   /** Resolves once the event is durable in the journal; its delivery follows. */
   async accept(event: AnnotationEvent): Promise<void> {

@@ -1,11 +1,13 @@
 import { ANNOTATION_ACTIONS, isAnnotationAction, type AnnotationEvent } from '../workflows/annotation-events';
 import { WebhookRejection } from './rejection';
+import { MAX_JSON_DEPTH } from './receiver-options';
 
 /**
  * Reads a Label Studio webhook body: {"action": ..., "project": {"id": ...}, "annotation" | "annotations": ...}.
  * The project may instead come from the URL (?project=<id>), for webhooks that send no payload.
  */
 export function parseAnnotationEvent(body: string, projectInUrl: string | null): AnnotationEvent {
+  if (nestingDepth(body) > MAX_JSON_DEPTH) throw new WebhookRejection(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -42,4 +44,26 @@ function isProjectId(value: unknown): value is number {
 function countOf(annotations: unknown): number {
   if (Array.isArray(annotations)) return annotations.length;
   return typeof annotations === 'object' && annotations !== null ? 1 : 0;
+}
+
+/**
+ * The deepest nesting of brackets outside strings, in one pass that stops past the limit: JSON.parse
+ * of a 4 MB body nested two million levels deep held the event loop for 2 s.
+ */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > MAX_JSON_DEPTH) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }

@@ -3,12 +3,17 @@ import { z } from '../schema/zod';
 import { invalidInput } from '../schema/invalid-input';
 import { checkPipelineInput } from '../client/check-input';
 import { closestName } from '../schema/did-you-mean';
+import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_EVENTS } from './event-journal';
 import type { PipelineStartOptions } from './signal-pipeline';
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const MIN_SECRET_LENGTH = 16;
 export const DEFAULT_MAX_CONNECTIONS = 1_000;
+export const DEFAULT_MAX_CONNECTIONS_PER_PEER = 256;
+export const DEFAULT_IDLE_TIMEOUT_MS = 2_000;
+/** Bodies nested deeper are refused (400) before JSON.parse: Label Studio's payloads nest a handful of levels. */
+export const MAX_JSON_DEPTH = 64;
 
 /** What the receiver answered one request, e.g. for a log line. */
 export interface WebhookResult {
@@ -40,13 +45,23 @@ export const receiverOptionsSchema = z
     headersTimeoutMs: ms(100, 600_000, 5_000),
     /** …and its whole request within this one (Label Studio sends everything at once). */
     requestTimeoutMs: ms(100, 600_000, 10_000),
-    /** Connections beyond this many are closed as they arrive. */
+    /** Connections held at most: a new one past it closes the oldest idle one (or itself, when none is idle). */
     maxConnections: z.int().min(1).max(1_000_000).default(DEFAULT_MAX_CONNECTIONS),
+    /** Likewise per peer address. */
+    maxConnectionsPerPeer: z.int().min(1).max(1_000_000).default(DEFAULT_MAX_CONNECTIONS_PER_PEER),
+    /** A connection with no request in progress is closed after this long (from its opening, or its last answer). */
+    idleTimeoutMs: ms(100, 600_000, DEFAULT_IDLE_TIMEOUT_MS),
     /**
      * A directory for the event journal: an event is answered 202 once it is fsync'd there, and
      * delivered to Temporal in the background (resent after a restart). Must be on a persistent volume.
      */
     journal: z.string().min(1).optional(),
+    /** Undelivered events the journal holds at most: past it, an event is refused (503, Retry-After) before it is acknowledged. */
+    journalMaxEvents: z.int().min(1).max(100_000_000).default(DEFAULT_JOURNAL_MAX_EVENTS),
+    /** Bytes the journal file holds at most: likewise. */
+    journalMaxBytes: z.int().min(64 * 1024).max(2 ** 48).default(DEFAULT_JOURNAL_MAX_BYTES),
+    /** Told of what the journal survived: lines skipped on opening, a rewrite that failed. */
+    onJournalWarning: z.custom<(message: string) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     /** Called when a journaled delivery fails; it is retried. */
     onDeliveryError: z.custom<(err: Error, project: number) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     /** PEM certificate and key: serve HTTPS, so the secret header never crosses the network in clear text. */

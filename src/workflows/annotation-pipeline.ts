@@ -4,6 +4,7 @@ import { annotationEventsSignal } from './annotation-events';
 import { markDelivery, type JournalMarks } from './journal-deliveries';
 import { addEvents, batchDueAt, type PendingBatch } from './pipeline-batch';
 import { pipelineInputDefaults } from './fill-defaults';
+import { IDLE_END_PATCH, PROJECT_CHECK_PATCH, projectMissing, type PipelineEnd } from './pipeline-end';
 import { countersDiffer, readCounters, RECONCILE_PATCH, reconcileBatch } from './pipeline-reconcile';
 import { runBatch } from './pipeline-run-batch';
 import { resolveInput } from './resolve-input';
@@ -22,8 +23,10 @@ const RECENT_BATCHES = 10;
  * Label Studio never resends a webhook, so after `reconcileEvery` without events the pipeline reads
  * the project's annotation counters and runs a batch when they moved since its last batch read them:
  * a lost webhook delays a batch instead of dropping it.
+ * It ends only when Label Studio says its project does not exist (checked when it starts), or after
+ * `endAfterIdle` without a batch (when set); the result says which.
  */
-export async function annotationPipeline(input: AnnotationPipelineInput): Promise<never> {
+export async function annotationPipeline(input: AnnotationPipelineInput): Promise<PipelineEnd> {
   const tracked = workflowInfo().typedSearchAttributes.get(PROJECT_KEY) !== undefined;
   const carry = (input as AnnotationPipelineInput | null | undefined)?.carry; // read before the input is checked
   let pending: PendingBatch | null = carry?.pending ?? null;
@@ -46,12 +49,27 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
   const cfg = await resolveInput('annotationPipeline', input, pipelineInputDefaults);
   // Decided once per run: histories recorded before the reconciliation replay without it.
   const reconciles = patched(RECONCILE_PATCH) && cfg.reconcileMs > 0;
+  const end = (ended: PipelineEnd['ended'], reason: string): PipelineEnd => ({ ended, project: cfg.project, reason, batchesDone });
+  // The first run only: a run continued as new had its project.
+  if (carry === undefined && patched(PROJECT_CHECK_PATCH) && (await projectMissing(cfg))) {
+    return end('project-not-found', `Label Studio has no project ${cfg.project} on connection ${cfg.connection} (404): nothing to sync`);
+  }
+  const idleEnds = cfg.idleEndMs > 0 && patched(IDLE_END_PATCH);
+  let idleSince = Date.now();
 
   const woken = () => pending !== null || workflowInfo().continueAsNewSuggested;
   for (;;) {
     phase = 'idle';
-    if (!reconciles) await condition(woken);
-    else if (!(await condition(woken, cfg.reconcileMs))) {
+    // Woken by whichever comes first: the reconciliation's timer or the end of the idle period.
+    const idleLeft = idleEnds ? idleSince + cfg.idleEndMs - Date.now() : Infinity;
+    const timeout = Math.min(reconciles ? cfg.reconcileMs : Infinity, idleLeft);
+    if (timeout === Infinity) await condition(woken);
+    else if (!(await condition(woken, Math.max(1, timeout)))) {
+      if (idleEnds && Date.now() - idleSince >= cfg.idleEndMs) {
+        await condition(allHandlersFinished);
+        if (pending === null) return end('idle', `no batch for ${cfg.idleEndMs} ms (endAfterIdle); the next event starts a new pipeline`);
+        continue; // an event came as the timer fired
+      }
       phase = 'reconciling';
       const now = await readCounters(cfg);
       if (now && seen && countersDiffer(seen, now)) pending ??= reconcileBatch(Date.now());
@@ -74,6 +92,7 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
     const record = await runBatch(cfg, batch, batchesDone, tracked);
     recent = [...recent, record].slice(-RECENT_BATCHES);
     runBatches += 1;
+    idleSince = Date.now();
     if (runBatches >= cfg.batchesPerRun || workflowInfo().continueAsNewSuggested) break;
   }
 

@@ -68,6 +68,7 @@ export function pipelineInputDefaults(input: AnnotationPipelineInput): ResolvedP
     quietMs: ms(input.quietPeriod ?? PIPELINE_DEFAULTS.quietPeriod),
     maxWaitMs: ms(input.maxWait ?? PIPELINE_DEFAULTS.maxWait),
     reconcileMs: ms(input.reconcileEvery ?? PIPELINE_DEFAULTS.reconcileEvery),
+    idleEndMs: ms(input.endAfterIdle ?? PIPELINE_DEFAULTS.endAfterIdle),
     sync: input.sync ?? {},
     downstream: downstream
       ? { workflowType: downstream.workflowType.trim(), taskQueue: downstream.taskQueue.trim(), when: downstream.when ?? DEFAULT_DOWNSTREAM_WHEN }

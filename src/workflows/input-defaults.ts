@@ -18,7 +18,7 @@ export const DEFAULT_CONNECTION = 'default';
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_FAIL_ON = 'any';
 export const DEFAULT_DOWNSTREAM_WHEN = 'all-succeeded';
-export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', reconcileEvery: '10m', batchesPerRun: 50 } as const;
+export const PIPELINE_DEFAULTS = { quietPeriod: '30s', maxWait: '5m', reconcileEvery: '10m', endAfterIdle: '0ms', batchesPerRun: 50 } as const;
 
 /** Waiting for a sync workflow started elsewhere: its whole timeout, plus this for its last steps. */
 export const JOIN_MARGIN_MS = 10 * 60_000;
