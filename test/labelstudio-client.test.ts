@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelStudioClient } from '../src/labelstudio/client';
-import { LabelStudioError } from '../src/labelstudio/errors';
-import type { LabelStudioSimulator } from '../src/simulator';
+import { LabelStudioError, requestFate } from '../src/labelstudio/errors';
+import type { Fault, LabelStudioSimulator } from '../src/simulator';
 import { rejectionOf } from './helpers/rejection';
 import { startSimulator } from './helpers/simulated-label-studio';
 
@@ -87,6 +87,27 @@ describe('LabelStudioClient against the simulator', () => {
     expect(timeout.message).toContain('no answer within the read timeout (1000 ms)');
   });
 
+  it.each([
+    ["Label Studio's 429", { kind: 'status', status: 429 }, 'refused'],
+    ["Label Studio's JSON 500", { kind: 'status', status: 500 }, 'finished'],
+    ["Label Studio's JSON 503", { kind: 'status', status: 503, detail: 'maintenance' }, 'finished'],
+    ["the gateway's 502 page", { kind: 'status', status: 502 }, 'unknown'],
+    ["the gateway's 504 page while Label Studio runs the POST", { kind: 'gateway', status: 504, answerAfterMs: 0, reachAfterMs: 0 }, 'unknown'],
+    ['a 200 that does not parse', { kind: 'garble-response' }, 'unknown'],
+    ['a reset', { kind: 'reset' }, 'unknown'],
+  ] satisfies Array<[string, Fault, string]>)('tells what the sync POST may have done from %s', async (_what, fault, fate) => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 3, script: [{ status: 'stuck_queued' }] });
+    sim.injectFault(fault);
+    expect(requestFate(await failure(client.triggerExportSync('gcs_sa', id)))).toBe(fate);
+  });
+
+  it("takes Label Studio's 4xx and a request refused before sending as refused", async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 3, synchronizable: false });
+    expect(requestFate(await failure(client.triggerExportSync('gcs_sa', id)))).toBe('refused');
+    expect(requestFate(await failure(client.triggerExportSync('gcs_sa', 123_456)))).toBe('refused');
+    expect(requestFate(await failure(client.triggerExportSync('nope' as 'gcs', 1)))).toBe('refused');
+  });
+
   it('waits the read timeout for a GET and the response timeout for the sync POST', async () => {
     const split = new LabelStudioClient({ baseUrl: sim.url, apiKey: sim.legacyToken, responseTimeoutMs: 60_000, readTimeoutMs: 500 });
     try {
@@ -163,6 +184,7 @@ describe('LabelStudioClient against a server that is not Label Studio', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url?.includes('/html/')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+      else if (req.url?.includes('/gateway/')) res.writeHead(504, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Endpoint request timed out' }));
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'x' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -177,6 +199,14 @@ describe('LabelStudioClient against a server that is not Label Studio', () => {
     expect(await failure(other.getExportStorage('gcs', 1))).toMatchObject({ kind: 'bad_response', permanent: true });
     await client.close();
     await other.close();
+  });
+
+  it("does not take a gateway's JSON error for Label Studio's", async () => {
+    const client = new LabelStudioClient({ baseUrl: url.replace('/html', '/gateway'), apiKey: 'k' });
+    const err = await failure(client.triggerExportSync('gcs', 1));
+    await client.close();
+    expect(err).toMatchObject({ kind: 'server_error', httpStatus: 504, fromLabelStudio: false });
+    expect(requestFate(err)).toBe('unknown');
   });
 
   it('treats a refused connection as transient, without the address in the message', async () => {

@@ -213,9 +213,9 @@ describe('syncExportStorage', () => {
     const storage = `/api/storages/export/gcs_sa/${id}`;
     sim.injectFault({ kind: 'delay', ms: 0, match: { method: 'GET', path: storage } }); // the baseline read passes
     sim.injectFault({ kind: 'lose-response', match: { method: 'POST', path: `${storage}/sync` } });
-    // Every read of the trigger's five tries fails (the first one's twice: before and after waiting out its
-    // POST); before, the workflow took that as "no sync started".
-    sim.injectFault({ kind: 'status', status: 503, times: 6, match: { method: 'GET', path: storage } });
+    // Every read of the trigger's five tries fails (the first one's several: while and after waiting out its
+    // POST), and so do the workflow's own read's first tries; before, the workflow took that as "no sync started".
+    sim.injectFault({ kind: 'status', status: 503, times: 12, match: { method: 'GET', path: storage } });
     const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
     expect(report.outcome).toBe('completed');
     expect(report.attempts).toEqual([expect.objectContaining({ attempt: 1, mode: 'landed-earlier', syncAttempt: 1, status: 'completed' })]);

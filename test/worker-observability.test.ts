@@ -80,6 +80,20 @@ describe('the worker process, observed', () => {
     expect(sample(after, `${LABEL_STUDIO_REQUEST_METRICS.duration}_count`, { route: 'api/storages/export/s3/{id}/sync' })).toBe(1);
   });
 
+  it('counts the syncs Label Studio ran beyond the ones a workflow triggered', async () => {
+    const id = sim.addStorage({ type: 'azure', project: 4, script: [{ status: 'completed', queuedMs: 0, runMs: 100 }] });
+    const syncPath = `/api/storages/export/azure/${id}/sync`;
+    // The workflow's POST is held on the way; another client's gets through first.
+    sim.injectFault({ kind: 'hold', ms: 2_500, match: { method: 'POST', path: syncPath } });
+    const { handle } = await startSync(client, taskQueue, 'azure', id);
+    await until(() => sim.requests.some((r) => r.method === 'POST' && r.path === syncPath));
+    expect((await fetch(`${sim.url}${syncPath}`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } })).status).toBe(200);
+    expect((await handle.result()).labelStudioSyncs).toEqual({ ran: 2, triggered: 1 });
+    const after = await scrape(metricsUrl);
+    expect(sample(after, `${SYNC_METRICS.unexpectedSyncs}_total`, { storage_type: 'azure' })).toBe(1);
+    expect(sample(after, `${SYNC_METRICS.unexpectedSyncs}_total`, { storage_type: 's3' })).toBeNaN(); // every s3 sync was its workflow's own
+  });
+
   it('logs one JSON object a line, at the level asked, with neither the Label Studio key nor its address', () => {
     const lines = worker.stderr().trim().split('\n');
     const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; name: string });

@@ -23,6 +23,11 @@ function syncMetrics() {
       's',
       "Time from Label Studio's end of a sync (last_sync) to the workflow seeing it",
     ),
+    unexpectedSyncs: metricMeter.createCounter(
+      SYNC_METRICS.unexpectedSyncs,
+      'syncs',
+      'Syncs Label Studio ran for a storage during its sync workflow beyond the ones the workflow triggered',
+    ),
   };
 }
 
@@ -47,6 +52,8 @@ class SyncMetricsInterceptor implements WorkflowInboundCallsInterceptor {
 function recordEnd(metrics: ReturnType<typeof syncMetrics>, storageType: string, outcome: string, report: SyncReport | undefined): void {
   metrics.ended.add(1, { storage_type: storageType, outcome });
   metrics.duration.record((Date.now() - workflowInfo().startTime.getTime()) / 1000, { storage_type: storageType, outcome });
+  const syncs = report?.labelStudioSyncs;
+  if (syncs && syncs.ran > syncs.triggered) metrics.unexpectedSyncs.add(syncs.ran - syncs.triggered, { storage_type: storageType });
   for (const attempt of report?.attempts ?? []) {
     // Only an attempt that ended well has a last_sync of its own; a failed one keeps the previous sync's.
     if (!attempt.lastSync || (attempt.status !== 'completed' && attempt.status !== 'completed_with_errors')) continue;

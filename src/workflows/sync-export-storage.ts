@@ -116,6 +116,10 @@ class SyncRun {
   private attemptStartedAt = new Date();
   private mode: AttemptMode = 'triggered';
   private latest: StorageSnapshot | null = null;
+  /** meta.attempts at the first read: how far it moves is how many syncs Label Studio ran meanwhile. */
+  private firstAttempts: number | null = null;
+  /** The syncs this workflow's own POSTs started (their meta.attempts). */
+  private readonly ownSyncs = new Set<number>();
   /** The previous sync's duration, seen in the read before this attempt's trigger. */
   private previousDurationMs: number | null = null;
   private verification: TargetVerification | undefined;
@@ -145,6 +149,7 @@ class SyncRun {
   async execute(): Promise<SyncReport> {
     if (!this.startedRunning) this.setStatusAttribute('running');
     this.latest = await this.firstRead();
+    this.firstAttempts = this.latest.attempts;
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -209,6 +214,7 @@ class SyncRun {
       const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
       this.syncAttempt = triggered.syncAttempt;
+      this.ownSyncs.add(triggered.syncAttempt);
       this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
       return undefined;
     } catch (err) {
@@ -245,6 +251,7 @@ class SyncRun {
 
   private attachLanded(snapshot: StorageSnapshot): undefined {
     this.syncAttempt = snapshot.attempts;
+    this.ownSyncs.add(snapshot.attempts);
     this.mode = 'landed-earlier';
     log.info('a sync trigger had landed; waiting for that sync instead of triggering another', { syncAttempt: snapshot.attempts });
     return undefined;
@@ -455,6 +462,7 @@ class SyncRun {
   }
 
   private report(outcome: SyncOutcome): SyncReport {
+    const labelStudioSyncs = this.labelStudioSyncs();
     return {
       storage: {
         connection: this.ref.connection,
@@ -468,9 +476,26 @@ class SyncRun {
       startedAt: this.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       final: this.latest,
-      warnings: [...this.warnings],
+      warnings: [...this.warnings, ...this.unexpectedSyncsWarning(labelStudioSyncs)],
+      labelStudioSyncs,
       ...(this.verification && { verification: this.verification }),
     };
+  }
+
+  /** What Label Studio ran for the storage while this workflow ran, against what this workflow started. */
+  private labelStudioSyncs(): SyncReport['labelStudioSyncs'] {
+    const ran = this.firstAttempts === null || !this.latest ? 0 : Math.max(0, this.latest.attempts - this.firstAttempts);
+    return { ran, triggered: this.ownSyncs.size };
+  }
+
+  /** Syncs this workflow did not start are named, never passed over: two exports may have raced on the target. */
+  private unexpectedSyncsWarning({ ran, triggered }: SyncReport['labelStudioSyncs']): string[] {
+    if (ran <= triggered) return [];
+    const message =
+      `Label Studio ran ${ran} syncs for ${triggered} trigger(s) of ${this.describe()}: ` +
+      'another client, a second workflow or a proxy that sent the POST again started the others';
+    log.warn(message);
+    return [message];
   }
 
   private record(status: AttemptStatus, s: StorageSnapshot | null, eta?: EtaReport): void {

@@ -4,4 +4,5 @@ export const SYNC_METRICS = {
   ended: 'label_studio_sync_ended',
   duration: 'label_studio_sync_duration_seconds',
   detectionDelay: 'label_studio_sync_detection_delay_seconds',
+  unexpectedSyncs: 'label_studio_sync_unexpected_syncs',
 } as const;

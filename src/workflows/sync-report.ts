@@ -34,6 +34,13 @@ export interface SyncReport {
   /** The storage as last read. */
   final: StorageSnapshot | null;
   warnings: string[];
+  /**
+   * Syncs of the storage in Label Studio while the workflow ran. `triggered`: the workflow's own POSTs that
+   * landed (distinct syncAttempt values of its triggered and landed-earlier attempts; a refused POST is none).
+   * `ran`: how far meta.attempts moved from the workflow's first read to its last. More ran than triggered
+   * (another client, a second workflow, a gateway that retried the POST) puts a warning in `warnings`.
+   */
+  labelStudioSyncs: { ran: number; triggered: number };
   /** The target count after the sync; present only when policy.verifyTarget is warn or strict. */
   verification?: TargetVerification;
 }
