@@ -77,6 +77,12 @@ describe('LabelStudioClient against the simulator', () => {
     expect(await failure(client.getExportStorage('gcs_sa', id))).toMatchObject({ kind: 'server_error', permanent: false, httpStatus: status });
   });
 
+  it('marks a 200 announced as JSON whose body does not parse transient: it broke on the way', async () => {
+    const id = sim.addStorage({ type: 'gcs_sa', project: 3 });
+    sim.injectFault({ kind: 'garble-response' });
+    expect(await failure(client.getExportStorage('gcs_sa', id))).toMatchObject({ kind: 'broken_response', permanent: false });
+  });
+
   it('marks a reset connection and a read timeout transient', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 3 });
     sim.injectFault({ kind: 'reset' });
@@ -93,7 +99,7 @@ describe('LabelStudioClient against the simulator', () => {
     ["Label Studio's JSON 503", { kind: 'status', status: 503, detail: 'maintenance' }, 'finished'],
     ["the gateway's 502 page", { kind: 'status', status: 502 }, 'unknown'],
     ["the gateway's 504 page while Label Studio runs the POST", { kind: 'gateway', status: 504, answerAfterMs: 0, reachAfterMs: 0 }, 'unknown'],
-    ['a 200 that does not parse', { kind: 'garble-response' }, 'unknown'],
+    ['a 200 announced as JSON that does not parse', { kind: 'garble-response' }, 'unknown'],
     ['a reset', { kind: 'reset' }, 'unknown'],
   ] satisfies Array<[string, Fault, string]>)('tells what the sync POST may have done from %s', async (_what, fault, fate) => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 3, script: [{ status: 'stuck_queued' }] });

@@ -140,7 +140,11 @@ export class LabelStudioClient {
   private interpret(answer: { status: number; headers: Dispatcher.ResponseData['headers']; text: string }, what: string): unknown {
     const json = parseJson(answer.text);
     if (answer.status >= 200 && answer.status < 300) {
-      if (json === undefined) throw this.error('bad_response', what, `HTTP ${answer.status} with a body that is not JSON`);
+      if (json === undefined) {
+        // Announced as JSON: broken on the way, and the next answer may be whole. Anything else is not Label Studio.
+        const kind = /json/i.test(String(answer.headers['content-type'] ?? '')) ? 'broken_response' : 'bad_response';
+        throw this.error(kind, what, `HTTP ${answer.status} with a body that is not JSON`);
+      }
       return json;
     }
     const detail = errorDetail(json, answer.text);

@@ -12,6 +12,7 @@ export type LabelStudioErrorKind =
   | 'not_found' // 404
   | 'unknown_storage_type'
   | 'bad_response' // not the JSON we expect
+  | 'broken_response' // a 2xx announced as JSON whose body does not parse: cut or garbled on the way
   | 'rate_limited' // 429
   | 'server_error' // 500, 502, 503, 504
   | 'connection' // refused, reset, DNS

@@ -76,7 +76,7 @@ const CALL_MARGIN_MS = 30_000;
 /**
  * Label Studio calls an activity makes at most: a read or a poll is a token refresh and a GET (each
  * up to the read timeout); a trigger adds the POST, the reads that look for it and the wait for a
- * POST without answer (see trigger-sync.ts), each counted at the response timeout.
+ * POST whose fate its answer left unknown (see trigger-sync.ts), each counted at the response timeout.
  */
 const READ_CALLS = 2;
 const TRIGGER_CALLS = 6;
@@ -236,8 +236,9 @@ class SyncRun {
 
   /**
    * The trigger ended without a clean answer: Label Studio's meta.attempts says whether its POST
-   * landed. A trigger that died without any answer (its worker crashed, it timed out) may have a
-   * POST still on its way, so the workflow waits that out before it looks.
+   * landed. A trigger that failed by itself did so only once its POST could no longer land; one that
+   * died (its worker crashed, it timed out) may have a POST still on its way, so the workflow waits
+   * that out before it looks.
    */
   private async confirmTrigger(baseline: StorageSnapshot, err: ActivityFailure): Promise<string | undefined> {
     if (!(err.cause instanceof ApplicationFailure)) await sleep(Math.max(0, Math.min(2 * this.responseTimeoutMs, this.deadline - Date.now())));
