@@ -22,7 +22,7 @@ export interface PropertyEnv {
   crashes: WorkerCrashes;
 }
 
-export type Problem = 'duplicate' | 'phantom' | 'wrongly failed' | 'lost' | 'outcome mismatch';
+export type Problem = 'duplicate' | 'phantom' | 'report count mismatch' | 'wrongly failed' | 'lost' | 'outcome mismatch';
 
 export interface Verdict {
   schedule: Schedule;
@@ -156,6 +156,9 @@ function judge(sim: LabelStudioSimulator, schedule: Schedule, storageId: number,
   if (report) {
     if (started > triggered) add('duplicate', `Label Studio started ${started} sync(s), the report lists ${triggered}`);
     if (started < triggered) add('phantom', `the report lists ${triggered} sync(s), Label Studio started ${started}`);
+    // Nothing else posts here: every sync Label Studio ran was this workflow's, and its count says so.
+    const { ran, triggered: counted } = report.labelStudioSyncs;
+    if (counted !== triggered || ran !== triggered) add('report count mismatch', `labelStudioSyncs ran ${ran}, triggered ${counted}; the attempts list ${triggered}`);
     if (labelStudio === 'completed' && report.outcome === 'failed') add('wrongly failed', 'the report says failed, Label Studio completed the last sync');
   }
   const expected = expectedOutcome(labelStudio);

@@ -25,6 +25,8 @@ export interface Schedule {
   crashes: number[];
 }
 
+const gatewayStatus = fc.constantFrom<502 | 503 | 504>(502, 503, 504);
+
 const past = (lo: number, hi: number) => fc.integer({ min: Math.round(lo * RESPONSE_TIMEOUT_MS), max: Math.round(hi * RESPONSE_TIMEOUT_MS) });
 
 /** The fault kinds drawn, by name, so a bench can count them. */
@@ -36,6 +38,18 @@ export const FAULTS = {
   'reset-after': fc.constant<Fault>({ kind: 'lose-response' }),
   'late-answer': past(1.1, 1.5).map((ms): Fault => ({ kind: 'delay', ms })),
   'held-request': past(0.2, 1.5).map((ms): Fault => ({ kind: 'hold', ms })),
+  'ls-500-after-run': fc.constant<Fault>({ kind: 'error-after-run', status: 500 }),
+  'gateway-page-after-run': fc.constantFrom<Fault>({ kind: 'error-after-run', status: 502 }, { kind: 'error-after-run', status: 503 }, { kind: 'error-after-run', status: 504 }),
+  'gateway-never-reached': fc.record({ status: gatewayStatus, answerAfterMs: past(0, 0.9) }).map((g): Fault => ({ kind: 'gateway', ...g })),
+  'gateway-reached-before-answer': past(0.1, 0.9).chain((answerAfterMs) =>
+    fc.record({ status: gatewayStatus, reachAfterMs: fc.integer({ min: 0, max: answerAfterMs }) }).map((g): Fault => ({ kind: 'gateway', answerAfterMs, ...g })),
+  ),
+  // Label Studio registers the sync after the gateway gave up; within the 2 × response timeout a POST is waited out for.
+  'gateway-reached-after-answer': past(0, 0.9).chain((answerAfterMs) =>
+    fc.record({ status: gatewayStatus, reachAfterMs: fc.integer({ min: answerAfterMs + 1, max: Math.round(1.5 * RESPONSE_TIMEOUT_MS) }) }).map((g): Fault => ({ kind: 'gateway', answerAfterMs, ...g })),
+  ),
+  'truncated-2xx': fc.constant<Fault>({ kind: 'truncate-response' }),
+  'garbled-2xx': fc.constant<Fault>({ kind: 'garble-response' }),
 } as const satisfies Record<string, fc.Arbitrary<Fault>>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -53,6 +67,15 @@ export function faultName(fault: Fault): FaultName {
       return 'late-answer';
     case 'hold':
       return 'held-request';
+    case 'error-after-run':
+      return fault.status === 500 ? 'ls-500-after-run' : 'gateway-page-after-run';
+    case 'gateway':
+      if (fault.reachAfterMs === undefined) return 'gateway-never-reached';
+      return fault.reachAfterMs <= fault.answerAfterMs ? 'gateway-reached-before-answer' : 'gateway-reached-after-answer';
+    case 'truncate-response':
+      return 'truncated-2xx';
+    case 'garble-response':
+      return 'garbled-2xx';
   }
 }
 
@@ -70,8 +93,8 @@ const sync: fc.Arbitrary<SyncOutcome> = fc.record({
 export const schedule: fc.Arbitrary<Schedule> = fc.record({
   script: fc.array(sync, { minLength: 1, maxLength: 3 }),
   policy: fc.record({ maxAttempts: fc.integer({ min: 1, max: 3 }), onCompletedWithErrors: fc.constantFrom<'fail' | 'warn' | 'retry'>('fail', 'warn', 'retry') }),
-  post: fc.array(step, { maxLength: 6 }),
-  get: fc.array(step, { maxLength: 6 }),
+  post: fc.array(step, { maxLength: 4 }),
+  get: fc.array(step, { maxLength: 4 }),
   // A crash costs the heartbeat timeout (10 s): one schedule in about eight gets one.
   crashes: fc.oneof({ arbitrary: fc.constant<number[]>([]), weight: 7 }, { arbitrary: fc.integer({ min: 1, max: 4 }).map((n) => [n]), weight: 1 }),
 });
