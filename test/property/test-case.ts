@@ -1,4 +1,5 @@
-// A failing schedule as a test to paste into test/exactly-once.test.ts (its describe block defines `env`).
+// A failing schedule as a test to paste into test/exactly-once.test.ts (its describe block defines `env`;
+// the test names the imports it needs).
 import type { Schedule } from './schedule';
 import type { Verdict } from './exactly-once';
 
@@ -6,6 +7,7 @@ export function asTestCase(verdict: Verdict): string {
   const what = verdict.problems.map((p) => `${p.problem}: ${p.detail}`).join('; ');
   return [
     `// ${what}`,
+    `// imports: expect (vitest), runSchedules (./property/exactly-once), type Schedule (./property/schedule)`,
     `it('runs this schedule exactly once', async () => {`,
     `  const schedule: Schedule = ${literal(verdict.schedule)};`,
     `  const [verdict] = await runSchedules(env, [schedule]);`,
