@@ -161,7 +161,7 @@ describe('no Label Studio request outlives its activity', () => {
   let registry: LabelStudioClientRegistry;
   beforeAll(() => {
     // Deadlines far beyond the test: only the activity's cancellation can end these requests.
-    const connection = { ...labelStudioConnection(TEST_CONNECTION, url, 'k'), responseTimeoutMs: 600_000, readTimeoutMs: 600_000 };
+    const connection = { ...labelStudioConnection(TEST_CONNECTION, url, 'bounded-requests-key'), responseTimeoutMs: 600_000, readTimeoutMs: 600_000 };
     registry = new LabelStudioClientRegistry(new Map([[TEST_CONNECTION, connection]]));
   });
   afterAll(async () => {
