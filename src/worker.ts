@@ -4,6 +4,7 @@ import { checkNamespace } from './cli/temporal-checks';
 import { TemporalUnreachableError } from './cli/temporal-unreachable';
 import { ConfigError } from './config/config-error';
 import { loadLabelStudioConnections } from './config/label-studio-connections';
+import { loadLineageConfig } from './config/lineage';
 import { loadObservabilityConfig } from './config/observability';
 import { dataConverterFromEnv } from './config/payload-encryption';
 import { taskQueueFromEnv } from './config/task-queue';
@@ -24,7 +25,7 @@ import { startTracing } from './worker/tracing';
  * Logs, metrics, health and tracing as the environment asks (see README, Operating the worker).
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { labelStudio, taskQueue, temporal, observability, dataConverter } = loadWorkerConfig(env);
+  const { labelStudio, taskQueue, temporal, observability, dataConverter, lineage } = loadWorkerConfig(env);
   const { connectionOptions, namespace = 'default' } = temporal;
   const address = connectionOptions.address ?? 'localhost:7233';
   const logger = createLogger(observability);
@@ -50,13 +51,14 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
         namespace,
         taskQueue,
         labelStudio,
+        lineage,
         observeLabelStudio,
         tuning: { dataConverter, interceptors: tracing?.interceptors },
       });
       worker = sync.worker;
       const running = sync.run(); // registers the signal handlers before its first await
       logger.info(
-        { taskQueue, namespace, connections: [...labelStudio.keys()], metrics: observability.metricsAddress ?? null, health: health?.address ?? null, tracing: observability.tracing, payloadEncryption: dataConverter !== undefined },
+        { taskQueue, namespace, connections: [...labelStudio.keys()], metrics: observability.metricsAddress ?? null, health: health?.address ?? null, tracing: observability.tracing, payloadEncryption: dataConverter !== undefined, lineage: lineage?.transport ?? 'off' },
         `label-studio-temporal worker: task queue ${taskQueue}, namespace ${namespace}, Label Studio connections: ${[...labelStudio.keys()].join(', ')}`,
       );
       await running;
@@ -79,6 +81,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv) {
     temporal: loadTemporalConnectConfig(env),
     observability: loadObservabilityConfig(env),
     dataConverter: dataConverterFromEnv(env),
+    lineage: loadLineageConfig(env),
   };
 }
 

@@ -1,17 +1,19 @@
+import type { LineageConfig } from '../config/lineage';
 import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { createAwaitSyncEnd } from './await-sync-end';
 import { awaitSyncWorkflow } from './await-sync-workflow';
 import { checkWorkflowInput } from './check-workflow-input';
 import { createCountTargetObjects } from './count-target-objects';
+import { createEmitLineage } from './emit-lineage';
 import { createListExportStorages } from './list-export-storages';
 import { createReadProjectCounters } from './read-project-counters';
 import { createReadStorage } from './read-storage';
 import { createTriggerSync } from './trigger-sync';
 
-/** The activities a worker registers, bound to its Label Studio connections. */
-export function createActivities(registry: LabelStudioClientRegistry) {
+/** The activities a worker registers, bound to its Label Studio connections (and its OpenLineage endpoint, if any). */
+export function createActivities(registry: LabelStudioClientRegistry, lineage?: LineageConfig) {
   return {
-    readStorage: createReadStorage(registry),
+    readStorage: createReadStorage(registry, lineage !== undefined),
     triggerSync: createTriggerSync(registry),
     awaitSyncEnd: createAwaitSyncEnd(registry),
     listExportStorages: createListExportStorages(registry),
@@ -19,6 +21,7 @@ export function createActivities(registry: LabelStudioClientRegistry) {
     checkWorkflowInput,
     countTargetObjects: createCountTargetObjects(registry),
     readProjectCounters: createReadProjectCounters(registry),
+    emitLineage: createEmitLineage(registry, lineage),
   };
 }
 

@@ -7,8 +7,11 @@ import { toActivityFailure } from './to-failure';
 import type { ReadStorageOptions, StorageRef, StorageRead } from './types';
 import { unreachableFailure, unreachableSince, type UnreachableMark } from './unreachable';
 
-/** Reads the storage. With `unreachableTimeoutMs`, its tries count how long Label Studio has not answered and stop at it. */
-export function createReadStorage(registry: LabelStudioClientRegistry, now: () => number = Date.now) {
+/**
+ * Reads the storage. With `unreachableTimeoutMs`, its tries count how long Label Studio has not answered and stop at it.
+ * `lineageOn` tells the workflow to emit OpenLineage events; off, the result is as before lineage existed.
+ */
+export function createReadStorage(registry: LabelStudioClientRegistry, lineageOn = false, now: () => number = Date.now) {
   return async function readStorage(ref: StorageRef, options: ReadStorageOptions = {}): Promise<StorageRead> {
     const client = resolveClient(registry, ref.connection);
     const previous = options.unreachableTimeoutMs === undefined ? undefined : (activityInfo().heartbeatDetails as UnreachableMark | undefined);
@@ -19,6 +22,6 @@ export function createReadStorage(registry: LabelStudioClientRegistry, now: () =
       heartbeat({ unreachableSince: since } satisfies UnreachableMark); // a failure flushes it to the next try
       throw unreachableFailure(err, since, at, options.unreachableTimeoutMs) ?? toActivityFailure(err);
     });
-    return { ...toSnapshot(storage), responseTimeoutMs: client.responseTimeoutMs, readTimeoutMs: client.readTimeoutMs };
+    return { ...toSnapshot(storage), responseTimeoutMs: client.responseTimeoutMs, readTimeoutMs: client.readTimeoutMs, ...(lineageOn && { lineage: true as const }) };
   };
 }

@@ -38,6 +38,8 @@ export interface StorageRead extends StorageSnapshot {
   responseTimeoutMs?: number;
   /** The reads': the workflow sizes the reads' and the poll's timeouts from it (absent in older histories). */
   readTimeoutMs?: number;
+  /** The worker sends OpenLineage events: the workflow schedules them (absent when off, and in older histories). */
+  lineage?: true;
 }
 
 export interface TriggerSyncInput {

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
+import type { LineageConfig } from '../config/lineage';
 import type { RequestObserver } from '../labelstudio/request-observer';
 import { SYNC_WORKER_TUNING } from './tuning';
 import { workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
@@ -13,6 +14,8 @@ export interface SyncWorkerOptions {
   labelStudio: ReadonlyMap<string, LabelStudioConnection>;
   /** Told of every Label Studio request (metrics, tracing). */
   observeLabelStudio?: RequestObserver;
+  /** Where OpenLineage events of the syncs go; unset, no sync emits any. */
+  lineage?: LineageConfig;
   /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle); they override SYNC_WORKER_TUNING. */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
@@ -39,7 +42,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(registry),
+    activities: createActivities(registry, options.lineage),
   });
   return {
     worker,

@@ -28,6 +28,7 @@ import { STORAGE_KEY, SYNC_STATUS } from './search-attributes';
 import type { ResolvedSyncInput, SyncExportStorageInput } from '../schema/sync-input';
 import { syncInputDefaults } from './fill-defaults';
 import { resolveInput } from './resolve-input';
+import { RunLineage } from './run-lineage';
 import { judgeTargetCount, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 
@@ -91,12 +92,20 @@ const TARGET_COUNT = { startToCloseTimeout: '30m', heartbeatTimeout: '2m', retry
 export async function syncExportStorage(input: SyncExportStorageInput): Promise<SyncReport> {
   const cfg = await resolveInput('syncExportStorage', input, syncInputDefaults);
   const ref: StorageRef = { connection: cfg.connection, type: cfg.storageType, id: cfg.storageId };
-  const run = new SyncRun(cfg, ref);
+  const lineage = new RunLineage(ref);
+  const run = new SyncRun(cfg, ref, lineage);
   setHandler(syncStateQuery, () => run.state());
   try {
-    return await run.execute();
+    const report = await run.execute();
+    await lineage.completed(report);
+    return report;
   } catch (err) {
-    if (isCancellation(err)) throw await run.cancelled();
+    if (isCancellation(err)) {
+      const cancelled = await run.cancelled();
+      await lineage.aborted();
+      throw cancelled;
+    }
+    await lineage.failed(err);
     throw err;
   }
 }
@@ -126,12 +135,15 @@ class SyncRun {
   /** The worker's Label Studio timeouts: its defaults until the first read tells the real ones. */
   private responseTimeoutMs = DEFAULT_RESPONSE_TIMEOUT_MS;
   private readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
+  /** The worker said in a read that it sends OpenLineage events. */
+  private lineageOn = false;
   private readonly localFirstRead = patched(LOCAL_FIRST_READ_PATCH);
   private readonly neverGuesses = this.localFirstRead || patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
     private readonly cfg: ResolvedSyncInput,
     private readonly ref: StorageRef,
+    private readonly lineage: RunLineage,
   ) {
     this.deadline = this.startedAt.getTime() + cfg.timeoutMs;
   }
@@ -150,6 +162,7 @@ class SyncRun {
     if (!this.startedRunning) this.setStatusAttribute('running');
     this.latest = await this.firstRead();
     this.firstAttempts = this.latest.attempts;
+    this.lineage.start(this.latest.project, this.lineageOn);
     for (;;) {
       this.attempt += 1;
       this.attemptStartedAt = new Date();
@@ -270,9 +283,10 @@ class SyncRun {
   }
 
   /** The snapshot of a read; the worker timeouts it reports size the activities from here on. */
-  private learnTimeouts({ responseTimeoutMs, readTimeoutMs, ...snapshot }: StorageRead): StorageSnapshot {
+  private learnTimeouts({ responseTimeoutMs, readTimeoutMs, lineage, ...snapshot }: StorageRead): StorageSnapshot {
     if (responseTimeoutMs) this.responseTimeoutMs = responseTimeoutMs;
     if (readTimeoutMs) this.readTimeoutMs = readTimeoutMs;
+    if (lineage) this.lineageOn = true;
     return snapshot;
   }
 

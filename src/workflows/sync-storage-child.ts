@@ -21,6 +21,8 @@ import type { SyncReport } from './sync-report';
 import { ranOutOfTime } from './ran-out-of-time';
 import { syncWorkflowId } from './workflow-ids';
 import { inputCheckedMemo } from './input-checked-memo';
+import { LINEAGE_PARENT_MEMO } from './run-lineage';
+import { projectJobName } from '../lineage/run-event';
 
 type Base = Pick<StorageSyncEntry, 'storage' | 'workflowId'>;
 
@@ -47,7 +49,8 @@ export async function syncStorageAsChild(
       args: [{ connection: cfg.connection, storageType: storage.type, storageId: storage.id, policy: cfg.policy }],
       // A fan-out that closes early (terminated, timed out) asks its syncs to stop: they close with a report, not killed.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      memo: inputCheckedMemo,
+      // The lineage job of this fan-out: a child that emits OpenLineage events names it as its parent's.
+      memo: { ...inputCheckedMemo, [LINEAGE_PARENT_MEMO]: projectJobName(cfg.connection, cfg.project) },
       typedSearchAttributes: searchAttributes,
     });
   } catch (err) {
