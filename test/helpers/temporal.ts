@@ -27,7 +27,7 @@ export function labelStudioConnection(name: string, baseUrl: string, apiKey: str
   return { name, baseUrl, apiKey, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 };
 }
 
-export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabelStudio'> {
+export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabelStudio' | 'lineage'> {
   /** Given to both the worker and the client (payload encryption). */
   dataConverter?: DataConverter;
   interceptors?: NonNullable<SyncWorkerOptions['tuning']>['interceptors'];
@@ -47,6 +47,7 @@ export async function startTestWorker(connections: LabelStudioConnection[], opti
     taskQueue,
     labelStudio: new Map(connections.map((c) => [c.name, c])),
     observeLabelStudio: options.observeLabelStudio,
+    lineage: options.lineage,
     tuning: { dataConverter: options.dataConverter, interceptors: options.interceptors },
   });
   const running = run();
