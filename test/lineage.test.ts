@@ -103,6 +103,19 @@ describe('OpenLineage events', () => {
     await recordHistory(handle, 'lineage-failed');
   });
 
+  it('sends ABORT for a cancelled sync', async () => {
+    const id = sim.addStorage({ type: 'gcs', project, script: [{ status: 'stuck_in_progress' }], fields: { bucket: 'b' } });
+    const { handle } = await startSync(t.client, t.taskQueue, 'gcs', id, { stallTimeout: '1h' });
+    await expect.poll(async () => (await handle.query<{ phase: string }>('syncState')).phase, { timeout: 10_000 }).toBe('waiting');
+    await handle.cancel();
+    expect((await syncError(awaitSyncReport(handle))).failureType).toBe('Cancelled');
+
+    const events = await eventsOf((await handle.describe()).runId);
+    expect(events.map((e) => e.body.eventType)).toEqual(['START', 'ABORT']);
+    expectCleanAndValid();
+    await recordHistory(handle, 'lineage-aborted');
+  });
+
   it('names the project fan-out as the parent run of its children', async () => {
     const fanOutProject = 70;
     const id = sim.addStorage({ type: 'gcs', project: fanOutProject, script: [{ status: 'completed', count: 2 }], fields: { bucket: 'b', prefix: 'p' } });
