@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awaitSyncReport } from '../../src/client/sync-client';
 import { FailureType } from '../../src/failure-types';
 import { freeLoopbackPort } from '../../src/local/child-process';
@@ -17,6 +17,8 @@ import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEm
 import { targetEnvPrefix } from '../../src/targets/target-config';
 import type { SyncPolicy } from '../../src/schema/sync-input';
 import { syncWorkflowId } from '../../src/workflows/workflow-ids';
+import { startLineageReceiver, type ReceivedLineage } from '../helpers/lineage-receiver';
+import { openLineageProblems } from '../helpers/openlineage-schema';
 import { runSync, startSync, syncError } from '../helpers/sync-run';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from '../helpers/temporal';
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy';
@@ -45,6 +47,7 @@ describe('syncExportStorage against a real Label Studio', () => {
   let seeded: SeededProject;
   let annotationIds: number[];
   let proxies: Record<'pat' | 'badKey' | 'badPat', RecordingProxy>;
+  let lineage: ReceivedLineage;
   let t: TestTemporal;
 
   const storageId = (type: ExportStorageType): number => {
@@ -108,17 +111,18 @@ describe('syncExportStorage against a real Label Studio', () => {
 
     const [pat, badKey, badPat] = await Promise.all([1, 2, 3].map(() => startRecordingProxy(ls.url)));
     proxies = { pat: pat!, badKey: badKey!, badPat: badPat! };
+    lineage = await startLineageReceiver();
     t = await startTestWorker([
       labelStudioConnection(TEST_CONNECTION, ls.url, ls.legacyToken),
       labelStudioConnection(PAT, proxies.pat.url, ls.personalAccessToken),
       labelStudioConnection(BAD_KEY, proxies.badKey.url, `wrong-${randomBytes(12).toString('hex')}`),
       labelStudioConnection(BAD_PAT, proxies.badPat.url, forgedPersonalAccessToken()),
-    ]);
+    ], { lineage: { transport: 'http', url: lineage.url, namespace: 'e2e' } });
   }, 30 * 60_000);
 
   afterAll(async () => {
     await t?.close();
-    await Promise.all([ls?.stop(), redis?.stop(), gcs?.stop(), s3?.stop(), tokens?.remove(), ...Object.values(proxies ?? {}).map((p) => p.close())]);
+    await Promise.all([ls?.stop(), redis?.stop(), gcs?.stop(), s3?.stop(), tokens?.remove(), lineage?.close(), ...Object.values(proxies ?? {}).map((p) => p.close())]);
   }, 60_000);
 
   describe('on every storage kind (legacy token)', () => {
@@ -133,6 +137,28 @@ describe('syncExportStorage against a real Label Studio', () => {
       expect(report.verification).toMatchObject({ status: 'verified', expected: annotationIds.length, found: annotationIds.length, missing: 0 });
       expectOneExportPerAnnotation(await readTarget(targets, type));
     });
+  });
+
+  it('emits OpenLineage START and COMPLETE for a sync, under the run id of its workflow run, valid against the spec', async () => {
+    await clearTarget(targets, 's3');
+    const { handle } = await startSync(t.client, t.taskQueue, 's3', storageId('s3'));
+    const report = await awaitSyncReport(handle);
+    expect(report.outcome).toBe('completed');
+    const { runId } = await handle.describe();
+    // Each event comes from a workflow of its own, started before the sync's result: COMPLETE may follow it.
+    const events = await vi.waitFor(() => {
+      const ofRun = lineage.events.filter((e) => e.body.run.runId === runId);
+      expect(ofRun.map((e) => e.body.eventType)).toEqual(['START', 'COMPLETE']);
+      return ofRun;
+    }, { timeout: 30_000, interval: 200 });
+    for (const { body, raw } of events) {
+      expect(openLineageProblems(body)).toEqual([]);
+      expect(body.job).toMatchObject({ namespace: 'e2e', name: `label-studio-sync/${TEST_CONNECTION}/s3/${storageId('s3')}` });
+      expect(body.inputs).toEqual([{ namespace: `label-studio://${TEST_CONNECTION}`, name: `projects/${seeded.projectId}` }]);
+      expect(body.outputs[0]).toMatchObject({ namespace: `s3://${targets.bucket}`, name: targets.prefix });
+      for (const secret of [ls.url, new URL(ls.url).host, ls.legacyToken, MOTO_CREDENTIALS.secretAccessKey]) expect(raw).not.toContain(secret);
+    }
+    expect(events[1]!.body.outputs[0].outputFacets.outputStatistics.rowCount).toBe(annotationIds.length);
   });
 
   describe('annotations made after a sync', () => {
