@@ -1,7 +1,7 @@
 import { Storage } from '@google-cloud/storage';
 import { describeBucket, exportKeyPrefix } from './key-prefix';
 import type { GcsTargetConfig } from './target-config';
-import type { CountProgress, TargetCount } from './target-count';
+import type { CountProgress, TargetCount, TargetListing } from './target-count';
 
 /** Objects under the storage's prefix, one listing page at a time. */
 export async function countGcsObjects(
@@ -11,6 +11,22 @@ export async function countGcsObjects(
   progress: CountProgress,
   pageSize = 1000,
 ): Promise<TargetCount> {
+  const listing = listGcsKeys(bucket, prefix, config, pageSize);
+  let objects = 0;
+  for await (const page of listing.pages) {
+    objects += page.length;
+    progress(objects);
+  }
+  return { target: listing.target, objects };
+}
+
+/** The names of the objects under the storage's prefix, without it, a page per listing request. */
+export function listGcsKeys(bucket: string, prefix: string | null | undefined, config: GcsTargetConfig, pageSize = 1000): TargetListing {
+  const keyPrefix = exportKeyPrefix(prefix);
+  return { target: describeBucket('gcs', bucket, keyPrefix), pages: gcsPages(bucket, keyPrefix, config, pageSize) };
+}
+
+async function* gcsPages(bucket: string, keyPrefix: string, config: GcsTargetConfig, pageSize: number): AsyncGenerator<string[]> {
   const storage = new Storage({
     apiEndpoint: config.endpoint,
     projectId: config.projectId,
@@ -19,8 +35,6 @@ export async function countGcsObjects(
     useAuthWithCustomEndpoint: Boolean(config.keyFile),
     retryOptions: { autoRetry: false }, // the activity's retry policy retries
   });
-  const keyPrefix = exportKeyPrefix(prefix);
-  let objects = 0;
   let pageToken: string | undefined;
   do {
     const [files, next] = await storage.bucket(bucket).getFiles({
@@ -30,9 +44,7 @@ export async function countGcsObjects(
       pageToken,
       fields: 'items(name),nextPageToken',
     });
-    objects += files.length;
-    progress(objects);
+    yield files.map((f) => f.name.slice(keyPrefix.length));
     pageToken = (next as { pageToken?: string } | null)?.pageToken;
   } while (pageToken);
-  return { target: describeBucket('gcs', bucket, keyPrefix), objects };
 }

@@ -2,13 +2,35 @@
 import { opendir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { RootMapping } from './target-config';
-import type { TargetCount } from './target-count';
+import type { TargetCount, TargetListing } from './target-count';
+
+/** Files read from the folder per page: the listing heartbeats between pages. */
+const PAGE = 1000;
 
 /** Regular files directly in the folder (a sub-folder is not an export), read as a stream: folders get large. */
 export async function countLocalFiles(path: string, roots: readonly RootMapping[]): Promise<TargetCount> {
+  const listing = listLocalFiles(path, roots);
   let objects = 0;
-  for await (const entry of await opendir(workerPath(path, roots))) if (entry.isFile()) objects += 1;
-  return { target: `folder ${JSON.stringify(path)}`, objects };
+  for await (const page of listing.pages) objects += page.length;
+  return { target: listing.target, objects };
+}
+
+/** The names of the regular files directly in the folder, a page at a time. */
+export function listLocalFiles(path: string, roots: readonly RootMapping[]): TargetListing {
+  return { target: `folder ${JSON.stringify(path)}`, pages: filePages(workerPath(path, roots)) };
+}
+
+async function* filePages(folder: string): AsyncGenerator<string[]> {
+  let page: string[] = [];
+  for await (const entry of await opendir(folder)) {
+    if (!entry.isFile()) continue;
+    page.push(entry.name);
+    if (page.length === PAGE) {
+      yield page;
+      page = [];
+    }
+  }
+  yield page;
 }
 
 /** Label Studio's path as this worker sees it: the longest matching root mapping wins; none means the same path. */

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describeBucket, exportKeyPrefix } from './key-prefix';
 import type { S3TargetConfig } from './target-config';
-import type { CountProgress, TargetCount } from './target-count';
+import type { CountProgress, TargetCount, TargetListing } from './target-count';
 
 export interface S3Location {
   bucket: string;
@@ -13,6 +13,22 @@ export interface S3Location {
 
 /** Objects under the storage's prefix, one ListObjectsV2 page at a time. */
 export async function countS3Objects(location: S3Location, config: S3TargetConfig, progress: CountProgress, pageSize = 1000): Promise<TargetCount> {
+  const listing = listS3Keys(location, config, pageSize);
+  let objects = 0;
+  for await (const page of listing.pages) {
+    objects += page.length;
+    progress(objects);
+  }
+  return { target: listing.target, objects };
+}
+
+/** The keys under the storage's prefix, without it, a page per ListObjectsV2 request. */
+export function listS3Keys(location: S3Location, config: S3TargetConfig, pageSize = 1000): TargetListing {
+  const keyPrefix = exportKeyPrefix(location.prefix);
+  return { target: describeBucket('s3', location.bucket, keyPrefix), pages: s3Pages(location, keyPrefix, config, pageSize) };
+}
+
+async function* s3Pages(location: S3Location, keyPrefix: string, config: S3TargetConfig, pageSize: number): AsyncGenerator<string[]> {
   const endpoint = config.endpoint ?? location.endpoint;
   const client = new S3Client({
     endpoint,
@@ -21,18 +37,14 @@ export async function countS3Objects(location: S3Location, config: S3TargetConfi
     credentials: config.credentials,
     maxAttempts: 1, // the activity's retry policy retries
   });
-  const keyPrefix = exportKeyPrefix(location.prefix);
-  let objects = 0;
   let token: string | undefined;
   try {
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: keyPrefix, MaxKeys: pageSize, ContinuationToken: token }));
-      objects += page.KeyCount ?? page.Contents?.length ?? 0;
-      progress(objects);
+      yield (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key.slice(keyPrefix.length)]));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } finally {
     client.destroy();
   }
-  return { target: describeBucket('s3', location.bucket, keyPrefix), objects };
 }

@@ -7,6 +7,12 @@ export interface TargetCount {
   objects: number;
 }
 
+/** The keys at a target (relative to the storage's prefix), a page per listing request. */
+export interface TargetListing {
+  target: string;
+  pages: AsyncIterable<string[]>;
+}
+
 /** Told the running total after each page, so a long listing can heartbeat. */
 export type CountProgress = (objectsSoFar: number) => void;
 
