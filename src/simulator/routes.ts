@@ -11,7 +11,7 @@ import {
   notFound,
   validationError,
 } from './errors';
-import { type ProjectCounterStore } from './project-counters';
+import { type ProjectAnnotationStore } from './project-annotations';
 import { apiError, empty, html, json, type SimResponse } from './response';
 import { type StorageRecord, type StorageStore } from './storages';
 
@@ -44,7 +44,7 @@ export class Router {
     private readonly store: StorageStore,
     private readonly auth: Authenticator,
     edition: Edition,
-    private readonly counters: ProjectCounterStore,
+    private readonly annotations: ProjectAnnotationStore,
   ) {
     const t = `(${typesOf(edition).join('|')})`;
     const storage = (call: Call) => store.lookup(call.params[0] as StorageType, Number(call.params[1]));
@@ -88,6 +88,8 @@ export class Router {
       { pattern: /^\/api\/current-user\/whoami$/, authenticated: true, methods: { GET: () => json(200, WHOAMI) } },
       { pattern: /^\/api\/projects\/$/, authenticated: true, methods: { GET: () => this.projects() } },
       { pattern: /^\/api\/projects\/([0-9]+)\/$/, authenticated: true, methods: { GET: (c) => this.project(c) } },
+      // TaskListAPI (trailing slash): a project's tasks, with their annotations under fields=all
+      { pattern: /^\/api\/tasks\/$/, authenticated: true, methods: { GET: (c) => this.tasks(c) } },
     ];
   }
 
@@ -169,7 +171,15 @@ export class Router {
     const id = Number(call.params[0]);
     // ProjectAPI only looks inside the user's organization
     if (this.store.projectOrganization(id) !== 'own') throw notFound('Project');
-    return json(200, { ...projectView(id), ...this.counters.view(id) });
+    return json(200, { ...projectView(id), ...this.annotations.view(id) });
+  }
+
+  private tasks(call: Call): SimResponse {
+    const raw = call.query.get('project');
+    const id = raw !== null && /^[0-9]+$/.test(raw) ? Number(raw) : 0;
+    if (!id) throw new ApiError(404, 'Neither project nor view id specified');
+    if (this.store.projectOrganization(id) !== 'own') throw notFound('Project');
+    return json(200, this.annotations.taskPage(id, call.query));
   }
 
   /** ?project= as ExportStorageListAPI.get_queryset reads it. */

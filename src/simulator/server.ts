@@ -7,7 +7,7 @@ import { SimClock } from './clock';
 import { ApiError } from './errors';
 import { FaultQueue, faultResponse, gatewayPage, RandomFaults, type Fault, type RandomFaultKind, type RandomFaultOptions } from './faults';
 import { apiError, type SimResponse } from './response';
-import { ProjectCounterStore } from './project-counters';
+import { ProjectAnnotationStore } from './project-annotations';
 import { Router } from './routes';
 import { StorageStore, type StorageInit, type StorageRecord, type SyncOutcome, type Organization } from './storages';
 
@@ -56,7 +56,7 @@ export class LabelStudioSimulator {
     private readonly router: Router,
     /** The time the simulator's jobs and timestamps follow; skip it ahead to reach a long sync's end sooner. */
     readonly clock: SimClock,
-    private readonly counters: ProjectCounterStore,
+    private readonly annotations: ProjectAnnotationStore,
   ) {
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.serve(req, res));
@@ -79,8 +79,8 @@ export class LabelStudioSimulator {
         resolve();
       });
     });
-    const counters = new ProjectCounterStore();
-    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition, counters), clock, counters);
+    const annotations = new ProjectAnnotationStore(clock);
+    return new LabelStudioSimulator(server, store, auth, new Router(store, auth, edition, annotations), clock, annotations);
   }
 
   get legacyToken(): string {
@@ -130,10 +130,10 @@ export class LabelStudioSimulator {
     return this.record(type, id).syncsStarted;
   }
 
-  /** Moves the project's annotation counters as `annotations` new annotations would (negative: deleted). */
-  annotate(project: number, annotations: number): void {
+  /** Adds `count` annotations to the project, each on a new task (negative: deletes the newest); returns the new ids. */
+  annotate(project: number, count: number): number[] {
     if (!this.store.projectOrganization(project)) this.store.addProject(project); // annotated, so it exists
-    this.counters.annotate(project, annotations);
+    return this.annotations.annotate(project, count);
   }
 
   injectFault(fault: Fault): void {
