@@ -89,6 +89,19 @@ describe('OpenLineage events', () => {
     expectCleanAndValid();
   });
 
+  it('carries a key-level verification as its own assertion, failed when a key is missing', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lineage-keys-'));
+    const ids = sim.annotate(project, 2);
+    writeFileSync(join(folder, String(ids[0])), '{}'); // the second annotation's object never arrived
+    const id = sim.addStorage({ type: 'localfiles', project, script: [{ status: 'completed', count: 2 }], fields: { path: folder } });
+    const { handle } = await startSync(t.client, t.taskQueue, 'localfiles', id, { verifyTarget: 'warn', verifyBy: 'keys' });
+    expect((await awaitSyncReport(handle)).verification).toMatchObject({ check: 'keys', status: 'shortfall', missingKeys: [String(ids[1])] });
+
+    const complete = (await eventsOf((await handle.describe()).runId)).find((e) => e.body.eventType === 'COMPLETE')!.body;
+    expect(complete.outputs[0].facets.dataQualityAssertions.assertions).toEqual([{ assertion: 'target_keys_present', success: false }]);
+    expectCleanAndValid();
+  });
+
   it('sends FAIL with the error the sync failed with, and nothing secret', async () => {
     const id = sim.addStorage({ type: 'gcs', project, script: [{ status: 'failed', traceback: 'Traceback...\nValueError: disk quota exceeded' }], fields: { bucket: 'b' } });
     const { handle } = await startSync(t.client, t.taskQueue, 'gcs', id, { maxAttempts: 1 });

@@ -3,7 +3,7 @@ import type { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { createAwaitSyncEnd } from './await-sync-end';
 import { awaitSyncWorkflow } from './await-sync-workflow';
 import { checkWorkflowInput } from './check-workflow-input';
-import { createCountTargetObjects } from './count-target-objects';
+import { createCountTargetObjects, createVerifyTargetKeys } from './count-target-objects';
 import { createEmitLineage } from './emit-lineage';
 import { createListExportStorages } from './list-export-storages';
 import { createReadProjectCounters } from './read-project-counters';
@@ -20,6 +20,7 @@ export function createActivities(registry: LabelStudioClientRegistry, lineage?: 
     awaitSyncWorkflow,
     checkWorkflowInput,
     countTargetObjects: createCountTargetObjects(registry),
+    verifyTargetKeys: createVerifyTargetKeys(registry),
     readProjectCounters: createReadProjectCounters(registry),
     emitLineage: createEmitLineage(registry, lineage),
   };

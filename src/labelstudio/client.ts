@@ -10,6 +10,7 @@ import { createAuthenticator, type Authenticator } from './auth';
 import { LabelStudioError, kindForStatus, type LabelStudioErrorKind } from './errors';
 import { parseExportStorage, type ExportStorage } from './export-storage';
 import { parseProjectCounters, type ProjectCounters } from './project-counters';
+import { parseTaskPage, type TaskPage } from './project-tasks';
 import { routeOf, type RequestObserver } from './request-observer';
 import { parseRetryAfter } from './retry-after';
 import { isStorageType, STORAGE_TYPES, type StorageType } from './storage-types';
@@ -130,6 +131,15 @@ export class LabelStudioClient {
     const counters = parseProjectCounters(await this.call('GET', `api/projects/${checkedId(project)}/`, what));
     if (typeof counters === 'string') throw this.error('bad_response', what, counters);
     return counters;
+  }
+
+  /** One page (from 1) of the project's tasks with their annotations' ids: what an export writes, key by key. */
+  async getTaskPage(project: number, page: number, pageSize: number): Promise<TaskPage> {
+    const what = `list tasks of project ${project} (page ${page})`;
+    const query = `project=${checkedId(project)}&fields=all&resolve_uri=false&page=${checkedId(page)}&page_size=${checkedId(pageSize)}`;
+    const parsed = parseTaskPage(await this.call('GET', `api/tasks/?${query}`, what));
+    if (typeof parsed === 'string') throw this.error('bad_response', what, parsed);
+    return parsed;
   }
 
   async close(): Promise<void> {

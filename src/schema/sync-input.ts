@@ -58,6 +58,8 @@ export const syncPolicySchema = strictObject({
   attachToRunning: z.boolean({ error: 'must be true or false' }).prefault(DEFAULT_POLICY.attachToRunning),
   /** After a sync that ended well, count the objects at its target: off, report a shortfall (warn), or fail on one (strict). */
   verifyTarget: oneOf(['off', 'warn', 'strict']).prefault(DEFAULT_POLICY.verifyTarget),
+  /** How verifyTarget checks: the number of objects (count), or every key the sync should have written (keys). */
+  verifyBy: oneOf(['count', 'keys']).prefault(DEFAULT_POLICY.verifyBy),
 }).transform(({ timeout, stallTimeout, unreachableTimeout, ...rest }) => ({
   ...rest,
   timeoutMs: timeout,

@@ -2,6 +2,7 @@
 // from the worker's environment only: endpoints and credentials never come from workflow input or history.
 import { ConfigError } from '../config/config-error';
 import { connectionEnvPrefix } from '../config/label-studio-connections';
+import { KEY_LAYOUTS, type KeyLayout } from './export-keys';
 
 export interface GcsTargetConfig {
   /** API endpoint, e.g. an emulator's http://127.0.0.1:4443; default Google's. */
@@ -38,6 +39,8 @@ export interface TargetConfig {
   s3: S3TargetConfig;
   redis: RedisTargetConfig;
   localfilesRoots: RootMapping[];
+  /** How this Label Studio names export objects, for key-level verification; its default is per annotation. */
+  keys: KeyLayout;
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,6 +68,7 @@ export function loadTargetConfig(connection: string, env: Env = process.env): Ta
     },
     redis: { url: url(p, 'REDIS_URL', get('REDIS_URL'), ['redis:', 'rediss:']), password: get('REDIS_PASSWORD') },
     localfilesRoots: roots(p, get('LOCALFILES_ROOTS')),
+    keys: keyLayout(p, get('KEYS')),
   };
 }
 
@@ -78,6 +82,17 @@ function url(prefix: string, name: string, value: string | undefined, schemes: s
   }
   if (!schemes.includes(parsed.protocol)) throw new ConfigError(`${prefix}${name}`, `has a scheme other than ${schemes.join(' or ')}//`, `Use ${schemes.join(' or ')}//`);
   return value;
+}
+
+function keyLayout(prefix: string, value: string | undefined): KeyLayout {
+  if (value === undefined) return 'annotation';
+  const found = KEY_LAYOUTS.find((layout) => layout === value);
+  if (found) return found;
+  throw new ConfigError(
+    `${prefix}KEYS`,
+    `is ${JSON.stringify(value)}, not one of ${KEY_LAYOUTS.join(', ')}`,
+    'Use annotation (Label Studio\'s default), task.json (FUTURE_SAVE_TASK_TO_STORAGE=true) or task (and FUTURE_SAVE_TASK_TO_STORAGE_JSON_EXT=false)',
+  );
 }
 
 /** `/label-studio/files=/mnt/ls-files,/other=/mnt/other`: absolute folders, Label Studio's side first. */

@@ -33,6 +33,7 @@ function policyOf(p: SyncPolicy = {}): Omit<ResolvedSyncInput, 'connection' | 's
     onCompletedWithErrors: p.onCompletedWithErrors ?? DEFAULT_POLICY.onCompletedWithErrors,
     attachToRunning: p.attachToRunning ?? DEFAULT_POLICY.attachToRunning,
     verifyTarget: p.verifyTarget ?? DEFAULT_POLICY.verifyTarget,
+    verifyBy: p.verifyBy ?? DEFAULT_POLICY.verifyBy,
     timeoutMs: ms(p.timeout ?? DEFAULT_POLICY.timeout),
     stallTimeoutMs: ms(p.stallTimeout ?? DEFAULT_POLICY.stallTimeout),
     ...(p.unreachableTimeout !== undefined && { unreachableTimeoutMs: ms(p.unreachableTimeout) }),

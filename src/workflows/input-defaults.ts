@@ -12,6 +12,7 @@ export const DEFAULT_POLICY = {
   onCompletedWithErrors: 'fail',
   attachToRunning: true,
   verifyTarget: 'off',
+  verifyBy: 'count',
 } as const;
 
 export const DEFAULT_CONNECTION = 'default';

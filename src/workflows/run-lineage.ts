@@ -80,7 +80,9 @@ export class RunLineage {
 /** The data-quality assertions of a run: what the sync verified at its target. */
 function lineageChecks(report: SyncReport): LineageCheck[] {
   const checks: LineageCheck[] = [];
-  const count = report.verification;
-  if (count && count.status !== 'unverified') checks.push({ assertion: 'target_object_count', success: count.status === 'verified' });
+  const found = report.verification;
+  if (found && found.status !== 'unverified') {
+    checks.push({ assertion: found.check === 'keys' ? 'target_keys_present' : 'target_object_count', success: found.status === 'verified' });
+  }
   return checks;
 }

@@ -29,7 +29,7 @@ import type { ResolvedSyncInput, SyncExportStorageInput } from '../schema/sync-i
 import { syncInputDefaults } from './fill-defaults';
 import { resolveInput } from './resolve-input';
 import { RunLineage } from './run-lineage';
-import { judgeTargetCount, uncountedTarget, type TargetVerification } from './target-verification';
+import { judgeTargetCount, judgeTargetKeys, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 
 export const syncStateQuery = defineQuery<SyncState>('syncState');
@@ -402,7 +402,7 @@ class SyncRun {
     const remaining = this.deadline - Date.now();
     this.verification = remaining > 0
       ? await this.countTarget(policy, expected, remaining)
-      : uncountedTarget(policy, expected, 'the overall timeout left no time to count');
+      : uncountedTarget(policy, this.cfg.verifyBy, expected, 'the overall timeout left no time to check');
     if (this.verification.status === 'verified') return;
     const message = `target check of ${this.describe()}: ${this.verification.message}`;
     if (policy === 'strict') throw this.fail('failed', FailureType.TargetShortfall, message);
@@ -410,14 +410,16 @@ class SyncRun {
     this.warnings.push(message);
   }
 
-  /** The count runs within what is left of the overall timeout; failing to count is a finding, not an error. */
+  /** The check runs within what is left of the overall timeout; failing to check is a finding, not an error. */
   private async countTarget(policy: 'warn' | 'strict', expected: number | null, remaining: number): Promise<TargetVerification> {
-    const { countTargetObjects } = proxyActivities<Activities>({ ...TARGET_COUNT, scheduleToCloseTimeout: remaining });
+    const { countTargetObjects, verifyTargetKeys } = proxyActivities<Activities>({ ...TARGET_COUNT, scheduleToCloseTimeout: remaining });
     try {
-      return judgeTargetCount(policy, expected, await countTargetObjects(this.ref));
+      return this.cfg.verifyBy === 'keys'
+        ? judgeTargetKeys(policy, await verifyTargetKeys(this.ref))
+        : judgeTargetCount(policy, expected, await countTargetObjects(this.ref));
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      return uncountedTarget(policy, expected, err.cause?.message ?? err.message);
+      return uncountedTarget(policy, this.cfg.verifyBy, expected, err.cause?.message ?? err.message);
     }
   }
 

@@ -11,20 +11,27 @@ import { ConfigError } from '../../src/config/config-error';
 import type { ExportStorage } from '../../src/labelstudio/export-storage';
 import { redisCommand, startRedis, type RunningRedis } from '../../src/local/redis-server';
 import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../../src/local/storage-emulators';
-import { countTarget } from '../../src/targets/count-target';
-import { countGcsObjects } from '../../src/targets/gcs';
-import { countLocalFiles, workerPath } from '../../src/targets/localfiles';
-import { countRedisKeys } from '../../src/targets/redis';
+import { countTarget, listTargetKeys } from '../../src/targets/count-target';
+import { countGcsObjects, listGcsKeys } from '../../src/targets/gcs';
+import { countLocalFiles, listLocalFiles, workerPath } from '../../src/targets/localfiles';
+import { countRedisKeys, listRedisKeys } from '../../src/targets/redis';
 import { redactAddresses } from '../../src/targets/redact';
-import { countS3Objects } from '../../src/targets/s3';
+import { countS3Objects, listS3Keys } from '../../src/targets/s3';
 import { loadTargetConfig, type TargetConfig } from '../../src/targets/target-config';
-import { PermanentTargetError } from '../../src/targets/target-count';
+import { PermanentTargetError, type TargetListing } from '../../src/targets/target-count';
 import { resolveSyncInput } from '../../src/schema/sync-input';
 
 const BUCKET = 'verify';
 const EXPORTS = ['exports/1', 'exports/2', 'exports/3', 'exports/4', 'exports/5'];
 const DECOYS = ['other/6', 'exports-old/7', 'exports'];
 const noProgress = () => undefined;
+
+/** Every page of a listing, in order. */
+async function pagesOf(listing: TargetListing): Promise<string[][]> {
+  const pages: string[][] = [];
+  for await (const page of listing.pages) pages.push(page);
+  return pages;
+}
 
 describe('target counters', () => {
   let gcs: RunningBucketEmulator;
@@ -106,6 +113,20 @@ describe('target counters', () => {
     await expect(countLocalFiles('/label-studio/files/gone', roots)).rejects.toThrow(/ENOENT/);
   });
 
+  it('lists the keys under the prefix, without it, page by page, on every kind', async () => {
+    // By now the gcs test deleted exports/5, and the redis test set a password on its server.
+    const gcsPages = await pagesOf(listGcsKeys(BUCKET, 'exports', { endpoint: gcs.url }, 2));
+    expect(gcsPages).toEqual([['1', '2'], ['3', '4']]);
+    const s3Location = { bucket: BUCKET, prefix: 'exports', endpoint: s3.url, region: undefined };
+    const s3Pages = await pagesOf(listS3Keys(s3Location, { credentials: MOTO_CREDENTIALS }, 2));
+    expect(s3Pages).toEqual([['1', '2'], ['3', '4'], ['5']]);
+    expect((await pagesOf(listS3Keys({ ...s3Location, prefix: null }, { credentials: MOTO_CREDENTIALS }))).flat().sort()).toEqual([...EXPORTS, ...DECOYS].sort());
+    const redisKeys = await pagesOf(listRedisKeys({ host: redis.host, port: String(redis.port), db: 2 }, { password: 'target-secret' }, 1));
+    expect(new Set(redisKeys.flat())).toEqual(new Set(['1', '2', '3']));
+    const files = await pagesOf(listLocalFiles('/label-studio/files/export', [{ labelStudio: '/label-studio/files', worker: folder }]));
+    expect(files.flat().sort()).toEqual(['1', '2', '3']); // nested/4 is no export
+  });
+
   it('maps Label Studio paths by the longest matching root, and only at folder boundaries', () => {
     const roots = [{ labelStudio: '/data', worker: '/mnt/a' }, { labelStudio: '/data/media', worker: '/mnt/b' }];
     expect(workerPath('/data/media/x', roots)).toBe('/mnt/b/x');
@@ -114,11 +135,13 @@ describe('target counters', () => {
   });
 
   it('picks the counter from the storage type and refuses kinds it cannot count', async () => {
-    const config: TargetConfig = { gcs: { endpoint: gcs.url }, s3: {}, redis: {}, localfilesRoots: [] };
+    const config: TargetConfig = { gcs: { endpoint: gcs.url }, s3: {}, redis: {}, localfilesRoots: [], keys: 'annotation' };
     const storage = { id: 9, type: 'gcs_sa', project: 1, status: 'completed', bucket: BUCKET, prefix: 'exports' } as ExportStorage;
     expect((await countTarget('gcs_sa', storage, config, noProgress)).objects).toBe(EXPORTS.length - 1);
     await expect(countTarget('azure', storage, config, noProgress)).rejects.toBeInstanceOf(PermanentTargetError);
     await expect(countTarget('s3', { ...storage, bucket: '' }, config, noProgress)).rejects.toThrow(/has no bucket/);
+    expect((await pagesOf(await listTargetKeys('gcs_sa', storage, config))).flat()).toEqual(['1', '2', '3', '4']);
+    await expect(listTargetKeys('azure', storage, config)).rejects.toThrow(/listing the objects of azure storages is not supported/);
   });
 });
 
@@ -136,6 +159,8 @@ describe('target configuration', () => {
     expect(eu.gcs.endpoint).toBeUndefined();
     expect(eu.s3).toEqual({ endpoint: 'https://minio.internal:9000', region: undefined, credentials: { accessKeyId: 'id', secretAccessKey: 'secret' } });
     expect(eu.localfilesRoots).toEqual([{ labelStudio: '/ls/files', worker: '/mnt/files' }, { labelStudio: '/ls/other', worker: '/mnt/other' }]);
+    expect(eu.keys).toBe('annotation'); // Label Studio's default naming
+    expect(loadTargetConfig('default', { LABEL_STUDIO_TARGET_KEYS: 'task.json' }).keys).toBe('task.json');
   });
 
   it.each([
@@ -143,6 +168,7 @@ describe('target configuration', () => {
     [{ LABEL_STUDIO_TARGET_REDIS_URL: 'http://redis:6379' }, 'LABEL_STUDIO_TARGET_REDIS_URL'],
     [{ LABEL_STUDIO_TARGET_S3_ACCESS_KEY_ID: 'id' }, 'LABEL_STUDIO_TARGET_S3_SECRET_ACCESS_KEY'],
     [{ LABEL_STUDIO_TARGET_LOCALFILES_ROOTS: 'relative=/mnt' }, 'LABEL_STUDIO_TARGET_LOCALFILES_ROOTS'],
+    [{ LABEL_STUDIO_TARGET_KEYS: 'task-id' }, 'LABEL_STUDIO_TARGET_KEYS'],
   ])('refuses %j, naming the variable', (env, variable) => {
     expect(() => loadTargetConfig('default', env)).toThrow(ConfigError);
     expect(() => loadTargetConfig('default', env)).toThrow(variable);

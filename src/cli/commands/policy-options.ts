@@ -13,6 +13,7 @@ export interface PolicyFlags {
   retryBackoff?: string;
   onCompletedWithErrors?: 'fail' | 'warn' | 'retry';
   verifyTarget?: 'off' | 'warn' | 'strict';
+  verifyBy?: 'count' | 'keys';
   attach: boolean;
 }
 
@@ -28,6 +29,7 @@ export function addPolicyOptions(command: Command): Command {
     .option('--retry-backoff <duration>', 'first wait between a failed sync and the next')
     .addOption(new Option('--on-completed-with-errors <policy>', 'what completed_with_errors means').choices(['fail', 'warn', 'retry']))
     .addOption(new Option('--verify-target <policy>', 'count the objects at the target after the sync').choices(['off', 'warn', 'strict']))
+    .addOption(new Option('--verify-by <check>', 'how --verify-target checks: the object count, or every key the sync should have written').choices(['count', 'keys']))
     .option('--no-attach', 'trigger a new sync even when one is already running');
 }
 
@@ -43,6 +45,7 @@ export function policyFrom(o: PolicyFlags): SyncPolicy {
     retryBackoff: o.retryBackoff ? { initial: o.retryBackoff } : undefined,
     onCompletedWithErrors: o.onCompletedWithErrors,
     verifyTarget: o.verifyTarget,
+    verifyBy: o.verifyBy,
     attachToRunning: o.attach,
   };
 }
