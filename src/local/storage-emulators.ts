@@ -16,6 +16,7 @@ export interface RunningBucketEmulator {
   /** Object keys in the bucket (first 1000), sorted. */
   listObjects(bucket: string, prefix?: string): Promise<string[]>;
   getObject(bucket: string, key: string): Promise<string>;
+  putObject(bucket: string, key: string, body: string): Promise<void>;
   /** Deletes the bucket with everything in it. */
   deleteBucket(bucket: string): Promise<void>;
   stop(): Promise<void>;
@@ -97,6 +98,10 @@ export async function startFakeGcsServer(): Promise<RunningBucketEmulator> {
     },
     listObjects,
     getObject: (bucket, key) => http('GET', `${objectUrl(bucket, key)}?alt=media`),
+    putObject: async (bucket, key, body) => {
+      const query = new URLSearchParams({ uploadType: 'media', name: key });
+      await http('POST', `${url}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?${query}`, { headers: { 'Content-Type': 'application/json' }, body });
+    },
     deleteBucket: async (bucket) => {
       for (const key of await listObjects(bucket)) await http('DELETE', objectUrl(bucket, key));
       await http('DELETE', `${url}/storage/v1/b/${encodeURIComponent(bucket)}`);
@@ -132,6 +137,9 @@ export async function startMotoS3(): Promise<RunningBucketEmulator> {
     },
     listObjects,
     getObject: (bucket, key) => http('GET', objectUrl(bucket, key), { headers }),
+    putObject: async (bucket, key, body) => {
+      await http('PUT', objectUrl(bucket, key), { headers, body });
+    },
     deleteBucket: async (bucket) => {
       for (const key of await listObjects(bucket)) await http('DELETE', objectUrl(bucket, key), { headers });
       await http('DELETE', `${url}/${encodeURIComponent(bucket)}`, { headers });

@@ -24,6 +24,7 @@ import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTempo
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy';
 import { shortLivedAccessTokens, type ShortLivedAccessTokens } from './support/short-lived-access-tokens';
 import { clearTarget, readTarget, type Targets } from './support/targets';
+import { startWriteRefusingProxy, type WriteRefusingProxy } from './support/write-refusing-proxy';
 
 const KINDS = ['localfiles', 'redis', 'gcs', 's3'] as const;
 /** The client renews an access token 30 s before it expires: with 32 s tokens, each is due 2 s after issue. */
@@ -48,6 +49,8 @@ describe('syncExportStorage against a real Label Studio', () => {
   let annotationIds: number[];
   let proxies: Record<'pat' | 'badKey' | 'badPat', RecordingProxy>;
   let lineage: ReceivedLineage;
+  /** Label Studio's way to each bucket: writes of chosen objects can be refused there. */
+  let bucketProxies: Record<'gcs' | 's3', WriteRefusingProxy>;
   let t: TestTemporal;
 
   const storageId = (type: ExportStorageType): number => {
@@ -87,7 +90,9 @@ describe('syncExportStorage against a real Label Studio', () => {
     tokens = await shortLivedAccessTokens(ACCESS_TOKEN_SECONDS);
     [redis, gcs, s3] = await Promise.all([startRedis(), startFakeGcsServer(), startMotoS3()]);
     // google-cloud-storage finds its emulator only in the environment, so it is set at start.
-    ls = await startLabelStudio({ env: { STORAGE_EMULATOR_HOST: gcs.url, ...tokens.env } });
+    const [gcsProxy, s3Proxy] = await Promise.all([startWriteRefusingProxy(gcs.url), startWriteRefusingProxy(s3.url)]);
+    bucketProxies = { gcs: gcsProxy!, s3: s3Proxy! };
+    ls = await startLabelStudio({ env: { STORAGE_EMULATOR_HOST: bucketProxies.gcs.url, ...tokens.env } });
     targets = { folder: join(ls.documentRoot, 'export'), redis, redisDb: 2, gcs, s3, bucket: 'ls-export', prefix: 'annotations' };
     await Promise.all([gcs.createBucket(targets.bucket), s3.createBucket(targets.bucket)]);
     seeded = await seedLabelStudio(ls, {
@@ -97,7 +102,7 @@ describe('syncExportStorage against a real Label Studio', () => {
         { type: 'localfiles', path: targets.folder },
         { type: 'redis', host: redis.host, port: redis.port, db: targets.redisDb },
         { type: 'gcs', bucket: targets.bucket, prefix: targets.prefix },
-        { type: 's3', bucket: targets.bucket, prefix: targets.prefix, endpoint: s3.url, ...MOTO_CREDENTIALS },
+        { type: 's3', bucket: targets.bucket, prefix: targets.prefix, endpoint: bucketProxies.s3.url, ...MOTO_CREDENTIALS },
       ],
     });
     annotationIds = [...seeded.annotationIds];
@@ -122,7 +127,7 @@ describe('syncExportStorage against a real Label Studio', () => {
 
   afterAll(async () => {
     await t?.close();
-    await Promise.all([ls?.stop(), redis?.stop(), gcs?.stop(), s3?.stop(), tokens?.remove(), lineage?.close(), ...Object.values(proxies ?? {}).map((p) => p.close())]);
+    await Promise.all([ls?.stop(), redis?.stop(), gcs?.stop(), s3?.stop(), tokens?.remove(), lineage?.close(), ...[...Object.values(proxies ?? {}), ...Object.values(bucketProxies ?? {})].map((p) => p.close())]);
   }, 60_000);
 
   describe('on every storage kind (legacy token)', () => {
@@ -208,6 +213,32 @@ describe('syncExportStorage against a real Label Studio', () => {
       expect(err.report?.verification).toMatchObject({ status: 'unverified', found: null, expected: annotationIds.length });
       expect(err.message).toMatch(/could not count the objects at the target: redis storage \d+: .*ECONNREFUSED <address>/);
       expect(err.message).not.toContain(String(port));
+    });
+
+    // The target loses one object (its upload refused) while an object left by an annotation deleted long
+    // ago stands in for it: the count adds up, the keys do not.
+    it.each(['gcs', 's3'] as const)('%s: keys names the object a failed write lost, where a stale object fools the count', async (type) => {
+      await clearTarget(targets, type);
+      const emulator = type === 'gcs' ? gcs : s3;
+      const lost = annotationIds[0]!;
+      await emulator.putObject(targets.bucket, `${targets.prefix}/999999`, '{}');
+      bucketProxies[type].refused.add(`${targets.prefix}/${lost}`);
+      try {
+        const n = annotationIds.length;
+        const counted = await sync(type, { verifyTarget: 'strict' });
+        expect(bucketProxies[type].refusals).toBeGreaterThanOrEqual(1);
+        expect(counted.attempts).toEqual([expect.objectContaining({ status: 'completed', lastSyncCount: n })]); // Label Studio saw no error
+        expect(counted.verification).toMatchObject({ check: 'count', status: 'verified', expected: n, found: n });
+
+        const keyed = await sync(type, { verifyTarget: 'warn', verifyBy: 'keys' });
+        expect(keyed.outcome).toBe('completed');
+        expect(keyed.verification).toMatchObject({ check: 'keys', status: 'shortfall', expected: n, found: n - 1, missing: 1, missingKeys: [String(lost)], stale: 1 });
+        expect(keyed.verification?.keys?.cost).toMatchObject({ labelStudioRequests: 2, targetRequests: 1 });
+        expect(keyed.warnings.join('\n')).toContain(`lacks 1 of the ${n} key(s) the sync should have written: ${lost}`);
+        expect([...(await readTarget(targets, type)).keys()]).not.toContain(String(lost));
+      } finally {
+        bucketProxies[type].refused.clear();
+      }
     });
 
     it('leaves the report without a verification when the policy is off', async () => {
