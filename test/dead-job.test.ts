@@ -12,6 +12,7 @@ import type { LabelStudioSimulator } from '../src/simulator';
 import { recordHistory } from './helpers/record-history';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { startSync } from './helpers/sync-run';
+import { DEAD_JOB_BACKOFF_PATCH } from '../src/workflows/sync-export-storage';
 import { labelStudioConnection, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 // A sync whose Label Studio job died (the simulator's killSync: no more pings, status stays in_progress).
@@ -77,6 +78,8 @@ describe('one poll check of a sync whose job died', () => {
     const dead = await check(id);
     expect(dead.failure).toBeUndefined();
     expect(dead.result).toMatchObject({ status: 'failed', attempts: 1, traceback: expect.stringContaining('last ping time is too old') });
+    // Past the limit by Label Studio's clock (its Date header counts whole seconds, so one may be lost).
+    expect(dead.result?.deadForMs).toBeGreaterThan(STALE_PING_LIMIT_MS - 1_000);
     expect(sim.requests.length - before).toBe(2); // the storage, and its list: one extra request
     expect(listReads(project)).toBe(1);
   });
@@ -115,5 +118,26 @@ describe('a sync whose Label Studio job died', () => {
     expect(sim.syncsStarted('s3', id)).toBe(2);
     expect(listReads(project)).toBe(1);
     await recordHistory(handle, 'dead-job-retried');
+  });
+
+  it('counts the retry backoff from the job\'s last ping: a backoff shorter than the ping limit has passed when the death is noticed', async () => {
+    const project = 202;
+    const id = sim.addStorage({ type: 's3', project, script: [LONG_RUN, { status: 'completed', runMs: 200, count: 5 }] });
+    const { handle } = await startSync(t.client, t.taskQueue, 's3', id, { maxAttempts: 2, retryBackoff: { initial: '20s' } });
+    while (sim.storage('s3', id)['status'] !== 'in_progress') await new Promise((r) => setTimeout(r, 50));
+    sim.killSync('s3', id);
+    sim.clock.skip(STALE_PING_LIMIT_MS + 1_500);
+
+    const report = await handle.result();
+    expect(report.attempts.map((a) => a.status)).toEqual(['failed', 'completed']);
+    const events = (await handle.fetchHistory()).events ?? [];
+    // Label Studio fails a job only once its ping is over 25 s old: the 20 s backoff is over, no timer waits it out.
+    expect(events.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+    const patches = events.flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? [Buffer.from(data).toString()] : [];
+    });
+    expect(patches.join()).toContain(DEAD_JOB_BACKOFF_PATCH);
+    await recordHistory(handle, 'dead-job-backoff-from-last-ping');
   });
 });

@@ -35,7 +35,8 @@ export function createAwaitSyncEnd(registry: LabelStudioClientRegistry, now: () 
     const eta = previous?.eta ?? initialEtaState();
     // A terminal status left by an older sync does not count: wait until ours shows.
     if (isTerminal(snapshot.status) && snapshot.attempts >= syncAttempt) {
-      return { ...snapshot, status: snapshot.status, ...(input.poll && { eta: etaReport(eta, snapshot) }) };
+      const dead = snapshot !== detail && snapshot.status === 'failed' && pingAge !== null;
+      return { ...snapshot, status: snapshot.status, ...(input.poll && { eta: etaReport(eta, snapshot) }), ...(dead && { deadForMs: pingAge }) };
     }
 
     const at = now();

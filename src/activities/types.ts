@@ -87,5 +87,9 @@ export interface PollHeartbeat extends ProgressMark, UnreachableMark {
 /** The storage once the awaited sync has ended. */
 export type EndedSnapshot = StorageSnapshot & { status: TerminalStatus };
 
-/** The poll's answer: the ended storage, and how its checks were placed (absent for polls without `poll`). */
-export type AwaitSyncEndResult = EndedSnapshot & { eta?: EtaReport };
+/**
+ * The poll's answer: the ended storage, and how its checks were placed (absent for polls without `poll`).
+ * `deadForMs`: Label Studio's health check failed the sync because its job stopped pinging; this long
+ * before the answer (Label Studio's clock) the job was last heard of.
+ */
+export type AwaitSyncEndResult = EndedSnapshot & { eta?: EtaReport; deadForMs?: number };

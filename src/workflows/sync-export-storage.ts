@@ -47,6 +47,13 @@ export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
  */
 export const LOCAL_FIRST_READ_PATCH = 'lst-9-local-first-read';
 
+/**
+ * A sync whose job died (Label Studio's health check failed it) counts its retry backoff from the job's
+ * last ping, when it actually stopped, not from when the check noticed: the retry comes as long after
+ * the failure as the policy says. Workflows started before wait the whole backoff after noticing.
+ */
+export const DEAD_JOB_BACKOFF_PATCH = 'lst-16-dead-job-backoff';
+
 /** Reads before anything was triggered: quick retries for transient errors, within the overall timeout. */
 const REQUEST_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 } as const;
 
@@ -172,7 +179,7 @@ class SyncRun {
         continue;
       }
       this.enter('waiting');
-      const { eta, ...end } = await this.awaitEnd();
+      const { eta, deadForMs, ...end } = await this.awaitEnd();
       this.latest = end;
       this.record(end.status, end, eta);
 
@@ -186,7 +193,7 @@ class SyncRun {
         }
         if (this.cfg.onCompletedWithErrors === 'fail') throw this.fail('completed_with_errors', FailureType.SyncCompletedWithErrors, message);
       }
-      await this.backOffOrGiveUp(end);
+      await this.backOffOrGiveUp(end, deadForMs);
     }
   }
 
@@ -372,20 +379,22 @@ class SyncRun {
     }
   }
 
-  private async backOffOrGiveUp(end: Pick<StorageSnapshot, 'status' | 'traceback'>): Promise<void> {
+  private async backOffOrGiveUp(end: Pick<StorageSnapshot, 'status' | 'traceback'>, deadForMs?: number): Promise<void> {
     const what = end.status === 'failed' ? 'failed' : 'completed with errors';
     const type = end.status === 'failed' ? FailureType.SyncFailed : FailureType.SyncCompletedWithErrors;
     const outcome: SyncOutcome = end.status === 'failed' ? 'failed' : 'completed_with_errors';
     if (this.attempt >= this.cfg.maxAttempts) {
       throw this.fail(outcome, type, `sync of ${this.describe()} ${what} ${this.attempt} time(s), the maximum${excerpt(end.traceback)}`);
     }
-    const delay = backoffDelay(this.cfg.retryBackoff, this.attempt);
+    const backoff = backoffDelay(this.cfg.retryBackoff, this.attempt);
+    const sinceDeath = deadForMs !== undefined && patched(DEAD_JOB_BACKOFF_PATCH);
+    const delay = sinceDeath ? Math.max(0, backoff - deadForMs) : backoff;
     if (Date.now() + delay >= this.deadline) {
       throw this.fail(outcome, type, `sync of ${this.describe()} ${what} and the overall timeout leaves no room for another attempt${excerpt(end.traceback)}`);
     }
-    log.warn(`sync ${what}; retrying after a backoff`, { attempt: this.attempt, delayMs: delay });
+    log.warn(`sync ${what}; retrying after a backoff${sinceDeath ? ' counted from its job\'s last ping' : ''}`, { attempt: this.attempt, delayMs: delay });
     this.enter('backing-off');
-    await sleep(delay);
+    if (!sinceDeath || delay > 0) await sleep(delay);
   }
 
   /** A sync that ended well; with verifyTarget 'off' this schedules nothing, as before the option existed. */
