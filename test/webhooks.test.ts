@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { FailureType } from '../src/failure-types';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions, type WebhookResult } from '../src/webhooks';
+import type { PipelineEnded } from '../src/webhooks/pipeline-watch';
 import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
@@ -28,6 +29,7 @@ describe('webhook receiver', () => {
   let receiver: WebhookReceiver;
   let url: string;
   const results: WebhookResult[] = [];
+  const ended: PipelineEnded[] = [];
   const secret = randomBytes(24).toString('hex');
   const downstreamQueue = `downstream-${randomUUID()}`;
   let nextProject = 500;
@@ -52,6 +54,7 @@ describe('webhook receiver', () => {
         downstream: { workflowType: 'trainModel', taskQueue: downstreamQueue },
       },
       onResult: (r) => results.push(r),
+      onPipelineEnd: (e) => ended.push(e),
     });
     url = await receiver.listen(0);
   });
@@ -77,6 +80,17 @@ describe('webhook receiver', () => {
         () => true,
         (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
       );
+
+  it('tells of a pipeline that ended because Label Studio has no such project, with the reason', async () => {
+    const project = 990_500; // no storage, no annotation: the simulator answers 404 for it
+    expect((await post(annotationEvent(project))).status).toBe(202);
+    const end = await eventually(async () => ended.find((e) => e.project === project), (e) => e !== undefined);
+    expect(end).toEqual({
+      project,
+      workflowId: pipelineWorkflowId(TEST_CONNECTION, project),
+      end: { ended: 'project-not-found', project, batchesDone: 0, reason: `Label Studio has no project ${project} on connection ${TEST_CONNECTION} (404): nothing to sync` },
+    });
+  });
 
   it('turns a burst of 50 events into one sync and one downstream start with the report', async () => {
     const project = nextProject++;

@@ -11,3 +11,4 @@ export {
 } from './receiver-options';
 export { signalAnnotationPipeline, type PipelineStartOptions } from './signal-pipeline';
 export { parseAnnotationEvent } from './parse-event';
+export type { PipelineEnded } from './pipeline-watch';

@@ -5,6 +5,7 @@ import { checkPipelineInput } from '../client/check-input';
 import { closestName } from '../schema/did-you-mean';
 import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_EVENTS } from './event-journal';
 import type { PipelineStartOptions } from './signal-pipeline';
+import type { PipelineEnded } from './pipeline-watch';
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -66,6 +67,8 @@ export const receiverOptionsSchema = z
     onDeliveryError: z.custom<(err: Error, project: number) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     /** PEM certificate and key: serve HTTPS, so the secret header never crosses the network in clear text. */
     tls: z.strictObject({ cert: pem, key: pem }).optional(),
+    /** Told when a pipeline the receiver signalled ends (an unknown project, idleness) or fails; unset, nothing watches them. */
+    onPipelineEnd: z.custom<(ended: PipelineEnded) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     /** Called once per request with what was answered. */
     onResult: z.custom<(result: WebhookResult) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     connection: z.string().min(1).optional(),

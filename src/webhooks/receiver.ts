@@ -11,7 +11,8 @@ import { readBody } from './read-body';
 import { WebhookRejection } from './rejection';
 import { resolveReceiverOptions, type WebhookReceiverOptions, type WebhookResult } from './receiver-options';
 import { secretMatches } from './secret';
-import { pipelineIdFor, signalAnnotationPipeline } from './signal-pipeline';
+import { PipelineWatch } from './pipeline-watch';
+import { pipelineIdFor, signalPipelineRun } from './signal-pipeline';
 import type { AnnotationEvent, AnnotationEvents } from '../workflows/annotation-events';
 
 export interface WebhookReceiver {
@@ -53,8 +54,12 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
   const timeoutMs = options.temporalTimeoutMs;
   // The answer waits timeoutMs; the delivery goes on longer, so an event answered 503 may still land
   // (Label Studio never resends it, so landing late beats not landing; the reconciliation covers the rest).
-  const signal = (events: AnnotationEvents) =>
-    options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => signalAnnotationPipeline(options.client, events, options));
+  const watch = options.onPipelineEnd && new PipelineWatch(options.client, options.onPipelineEnd);
+  const signal = async (events: AnnotationEvents): Promise<string> => {
+    const sent = await options.client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () => signalPipelineRun(options.client, events, options));
+    watch?.watch(sent.workflowId, sent.runId, events.project);
+    return sent.workflowId;
+  };
   const coalescer = new EventCoalescer(signal);
   // Opened by listen(): reading the journal is asynchronous.
   let journaled: JournaledDelivery | undefined;
@@ -136,6 +141,7 @@ export function createWebhookReceiver(given: WebhookReceiverOptions): WebhookRec
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      watch?.close();
       await journaled?.close(); // what is not delivered yet stays in the journal for the next start
     },
   };

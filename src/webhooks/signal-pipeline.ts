@@ -22,12 +22,17 @@ export function pipelineIdFor(options: PipelineStartOptions, project: number): s
 
 /**
  * Delivers a project's events to its pipeline, starting the pipeline if none runs: the workflow id
- * is the project's, so every event of a project lands in the same workflow.
+ * is the project's, so every event of a project lands in the same workflow. Answers the workflow id.
  */
 export async function signalAnnotationPipeline(client: Client, events: AnnotationEvents, options: PipelineStartOptions = {}): Promise<string> {
+  return (await signalPipelineRun(client, events, options)).workflowId;
+}
+
+/** signalAnnotationPipeline, answering also the run the events went to (the receiver follows it). */
+export async function signalPipelineRun(client: Client, events: AnnotationEvents, options: PipelineStartOptions = {}): Promise<{ workflowId: string; runId: string }> {
   const connection = options.connection ?? 'default';
   const workflowId = pipelineIdFor(options, events.project);
-  await client.workflow.signalWithStart<typeof annotationPipeline, [AnnotationEvents]>('annotationPipeline', {
+  const handle = await client.workflow.signalWithStart<typeof annotationPipeline, [AnnotationEvents]>('annotationPipeline', {
     workflowId,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     args: [{ ...options.pipeline, connection, project: events.project }],
@@ -35,5 +40,5 @@ export async function signalAnnotationPipeline(client: Client, events: Annotatio
     signalArgs: [events],
     typedSearchAttributes: options.searchAttributes === false ? undefined : [{ key: PROJECT_KEY, value: projectKey(connection, events.project) }],
   });
-  return workflowId;
+  return { workflowId, runId: handle.signaledRunId };
 }

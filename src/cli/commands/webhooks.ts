@@ -133,6 +133,10 @@ async function serveWebhooks(flags: ServeFlags): Promise<void> {
       pipeline,
       searchAttributes: flags.searchAttributes,
       onResult: (r) => log(flags.json ? JSON.stringify({ at: new Date().toISOString(), ...r }) : describe(r)),
+      onPipelineEnd: (e) => {
+        const why = 'end' in e ? `${e.end.ended}: ${e.end.reason}` : `failed: ${e.error.message}`;
+        log(flags.json ? JSON.stringify({ at: new Date().toISOString(), pipelineEnded: e.workflowId, project: e.project, ...('end' in e ? { ended: e.end.ended, reason: e.end.reason } : { error: e.error.message }) }) : `project ${e.project}: pipeline ${e.workflowId} ended, ${why}`);
+      },
     });
     const url = await receiver.listen(flags.port, flags.host).catch((err: NodeJS.ErrnoException) => {
       if (!err.syscall) throw err; // not the socket's: the journal's own error, say
