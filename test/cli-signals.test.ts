@@ -50,6 +50,18 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
     expect(await statusOf(syncWorkflowId(TEST_CONNECTION, 's3', id))).toBe('CANCELLED');
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)('sync on the embedded Temporal server: %s cancels the workflow there and prints its report before the server stops', async (signal) => {
+    const id = endlessStorage();
+    const { TEMPORAL_ADDRESS: _a, TEMPORAL_NAMESPACE: _n, LABEL_STUDIO_TEMPORAL_TASK_QUEUE: _q, ...embedded } = env;
+    const cli = spawnCli(['sync', 's3', String(id), '-c', TEST_CONNECTION, ...fast, '--json'], embedded);
+    await cli.stderrShows('waiting for the sync to end');
+    cli.kill(signal);
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(6);
+    expect(JSON.parse(run.stdout)).toMatchObject({ failureType: 'Cancelled', report: { outcome: 'cancelled', storage: { type: 's3', id } } });
+    expect(run.stderr).not.toContain('did not report');
+  });
+
   it('sync-project: SIGTERM cancels the fan-out and its storage syncs, prints the report, exits 6', async () => {
     const project = 5;
     const id = sim.addStorage({ type: 'gcs', project, script: [{ status: 'stuck_in_progress' }] });

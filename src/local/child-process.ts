@@ -89,12 +89,14 @@ function installExitHook(): void {
     live.clear();
   };
   process.on('exit', cleanupAll);
-  // A signal's default action skips 'exit' handlers: clean up, then re-raise it unless another
-  // listener (e.g. a Temporal worker's graceful shutdown) has taken charge of the signal.
+  // A signal's default action skips 'exit' handlers: clean up, then re-raise it. When another listener
+  // has taken charge of the signal (the CLI cancelling its workflow, a worker's graceful shutdown), the
+  // servers stay up until the process exits: the embedded Temporal server must outlive the cancellation.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
+      if (process.listenerCount(signal) > 0) return;
       cleanupAll();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      process.kill(process.pid, signal);
     });
   }
 }
