@@ -263,7 +263,8 @@ describe('syncExportStorage against a real Label Studio', () => {
       expect(refreshes.length).toBeGreaterThanOrEqual(1);
       expect(api.every((r) => r.authorization?.startsWith('Bearer '))).toBe(true);
       expect(new Set(api.map((r) => r.authorization)).size).toBeGreaterThanOrEqual(2);
-      expect(requests.filter((r) => r.status !== 200)).toEqual([]); // renewed ahead of time, not after a 401
+      // Renewed ahead of time, not after a 401. (A read the client gave up on under load has no answer: no 401 either.)
+      expect(requests.filter((r) => r.status !== undefined && r.status !== 200)).toEqual([]);
     });
 
     it('a wrong legacy key fails at once, without retries, saying the key was refused', async () => {
