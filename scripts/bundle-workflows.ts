@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_FILE } from '../src/worker/workflow-bundle';
+import { installedWorkflowSdkVersion, WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_MANIFEST, type WorkflowBundleManifest } from '../src/worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const dist = process.argv[2] ? resolve(process.argv[2]) : join(__dirname, '..', 'dist');
@@ -14,6 +14,9 @@ async function main(): Promise<void> {
   });
   const out = join(dist, WORKFLOW_BUNDLE_FILE);
   await writeFile(out, code);
+  // The SDK copy inside the bundle: a worker with another one installed bundles the sources instead.
+  const manifest: WorkflowBundleManifest = { workflowSdkVersion: installedWorkflowSdkVersion() };
+  await writeFile(join(dist, WORKFLOW_BUNDLE_MANIFEST), `${JSON.stringify(manifest)}\n`);
   console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);
 }
 

@@ -67,7 +67,7 @@ async function node(script: string, env: Record<string, string> = {}): Promise<u
 describe('the packed package', () => {
   it('ships the compiled doors, the workflow bundle and the LICENSE, no sources, and maps that carry their sources', () => {
     expect(packed).toEqual(
-      expect.arrayContaining(['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/worker/index.js', 'dist/webhooks/index.js', 'dist/testing/index.js', 'dist/workflow-bundle.js', 'dist/cli/main.js']),
+      expect.arrayContaining(['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/worker/index.js', 'dist/webhooks/index.js', 'dist/testing/index.js', 'dist/workflow-bundle.js', 'dist/workflow-bundle.json', 'dist/cli/main.js']),
     );
     expect(packed.filter((path) => !path.startsWith('dist/') && !['LICENSE', 'package.json', 'README.md'].includes(path))).toEqual([]);
     const map = JSON.parse(readFileSync(join(app, 'node_modules', 'label-studio-temporal', 'dist', 'client', 'sync-client.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };

@@ -1,11 +1,11 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
 import type { LineageConfig } from '../config/lineage';
 import type { RequestObserver } from '../labelstudio/request-observer';
 import { SYNC_WORKER_TUNING } from './tuning';
-import { workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
+import { prebuiltBundleProblem, workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -29,7 +29,10 @@ export interface SyncWorker {
 /** A worker that registers every workflow and activity of this package. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const registry = new LabelStudioClientRegistry(options.labelStudio, options.observeLabelStudio);
-  const code = options.tuning?.workflowBundle || options.tuning?.workflowsPath ? {} : workflowBundleOption();
+  const chosen = Boolean(options.tuning?.workflowBundle || options.tuning?.workflowsPath);
+  const problem = chosen ? undefined : prebuiltBundleProblem();
+  if (problem) Runtime.instance().logger.warn(problem);
+  const code = chosen ? {} : workflowBundleOption();
   // A prebuilt bundle has the workflow interceptors compiled in (scripts/bundle-workflows.ts); the
   // SDK ignores (and warns about) modules passed next to one.
   const bundled = Boolean(code.workflowBundle ?? options.tuning?.workflowBundle);

@@ -1,22 +1,54 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 
 /** The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 
+/** Beside the bundle: the @temporalio/workflow version bundled into it. */
+export const WORKFLOW_BUNDLE_MANIFEST = 'workflow-bundle.json';
+
+export interface WorkflowBundleManifest {
+  workflowSdkVersion: string;
+}
+
 /** Where the prebuilt workflow bundle of this build is, or would be. */
-export function workflowBundlePath(): string {
-  return join(__dirname, '..', WORKFLOW_BUNDLE_FILE);
+export function workflowBundlePath(dir = join(__dirname, '..')): string {
+  return join(dir, WORKFLOW_BUNDLE_FILE);
+}
+
+/** The @temporalio/workflow version installed beside this package: the one a bundle must have been built with. */
+export function installedWorkflowSdkVersion(): string {
+  return (JSON.parse(readFileSync(require.resolve('@temporalio/workflow/package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Why the prebuilt bundle in `dir` cannot be used, or undefined when it can; absent altogether, it is
+ * not a problem (tsx, vitest: the sources are bundled). A bundle carries its own copy of the workflow
+ * SDK, which must match the worker's: an npm install that resolved another SDK version than the one
+ * the package was built with gets the sources bundled at start instead.
+ */
+export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = installedWorkflowSdkVersion()): string | undefined {
+  if (!existsSync(workflowBundlePath(dir))) return undefined;
+  let built: string | undefined;
+  try {
+    built = (JSON.parse(readFileSync(join(dir, WORKFLOW_BUNDLE_MANIFEST), 'utf8')) as Partial<WorkflowBundleManifest>).workflowSdkVersion;
+  } catch {
+    built = undefined;
+  }
+  if (built === installed) return undefined;
+  const which = built ? `was built with @temporalio/workflow ${built}` : `has no ${WORKFLOW_BUNDLE_MANIFEST} naming the SDK it was built with`;
+  return `the prebuilt workflow bundle ${which}, but ${installed} is installed: bundling the workflow sources at start instead (pin @temporalio/* to ${built ?? 'the version the package was built with'} to skip this)`;
 }
 
 /**
  * The workflow code a worker loads: the prebuilt bundle in a build (no webpack run at start, less
- * memory), else the workflow sources, which the worker bundles on the fly (tsx, vitest).
+ * memory) when it was built with the installed workflow SDK, else the workflow sources, which the
+ * worker bundles on the fly (tsx, vitest, or an SDK version other than the build's).
  */
-export function workflowBundleOption(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const codePath = workflowBundlePath();
-  return existsSync(codePath) ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
+export function workflowBundleOption(dir = join(__dirname, '..')): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const codePath = workflowBundlePath(dir);
+  return existsSync(codePath) && prebuiltBundleProblem(dir) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
 }
 
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
