@@ -3,7 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwaitSyncEnd } from '../src/activities/await-sync-end';
-import { STALE_PING_LIMIT_MS } from '../src/activities/dead-job';
+import { noLaterThanStale, STALE_PING_LIMIT_MS } from '../src/activities/dead-job';
+import { CHECK_FLOOR_MS } from '../src/activities/sync-eta';
 import type { AwaitSyncEndInput, AwaitSyncEndResult, PollHeartbeat } from '../src/activities/types';
 import { FailureType } from '../src/failure-types';
 import { LabelStudioClient } from '../src/labelstudio/client';
@@ -36,6 +37,22 @@ async function runningSync(project: number): Promise<number> {
   while (sim.storage('s3', id)['status'] !== 'in_progress') await new Promise((r) => setTimeout(r, 20));
   return id;
 }
+
+describe('where a check of a running sync places the next one', () => {
+  // Ages are Label Studio's (its Date against meta.time_last_ping), so the rule is tested on given numbers.
+  it('keeps the backoff while the ping is fresh (10 s or younger) and once it is already past the limit', () => {
+    expect(noLaterThanStale(15_000, null)).toBe(15_000);
+    expect(noLaterThanStale(15_000, 10_000)).toBe(15_000);
+    expect(noLaterThanStale(15_000, STALE_PING_LIMIT_MS + 1)).toBe(15_000);
+  });
+
+  it('places it just past the 25 s limit while the ping is overdue, Date precision included, never below the floor', () => {
+    expect(noLaterThanStale(15_000, 12_000)).toBe(STALE_PING_LIMIT_MS + 1_000 - 12_000);
+    expect(noLaterThanStale(5_000, 12_000)).toBe(5_000); // a sooner check stays sooner
+    expect(noLaterThanStale(15_000, 24_500)).toBe(1_500);
+    expect(noLaterThanStale(15_000, STALE_PING_LIMIT_MS)).toBe(CHECK_FLOOR_MS); // 1 s left, the floor
+  });
+});
 
 describe('one poll check of a sync whose job died', () => {
   let registry: LabelStudioClientRegistry;
@@ -70,8 +87,7 @@ describe('one poll check of a sync whose job died', () => {
     sim.clock.skip(12_000); // overdue (a live job pings every 5 s), not yet past Label Studio's limit
     const overdue = await check(id);
     expect(overdue.failure?.type).toBe(FailureType.SyncStillRunning);
-    expect(overdue.failure?.nextRetryDelay).toBeLessThan(POLL.maxMs);
-    expect(listReads(project)).toBe(0);
+    expect(listReads(project)).toBe(0); // where that check placed the next one is noLaterThanStale's, tested below by its rule
 
     sim.clock.skip(STALE_PING_LIMIT_MS - 12_000 + 1_500);
     const before = sim.requests.length;
