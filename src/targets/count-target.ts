@@ -1,35 +1,21 @@
 import type { ExportStorage } from '../labelstudio/export-storage';
 import type { StorageType } from '../labelstudio/storage-types';
-import { countLocalFiles, listLocalFiles } from './localfiles';
+import { listLocalFiles } from './localfiles';
 import { loadWithPeer } from './optional-peer';
 import type { TargetConfig } from './target-config';
-import { PermanentTargetError, type CountProgress, type TargetCount, type TargetListing } from './target-count';
+import { countListing, PermanentTargetError, type CountProgress, type TargetCount, type TargetListing } from './target-count';
 
-/** Counts the objects at an export storage's target, with the client for its kind, loaded on first use. */
+/**
+ * Counts the objects at an export storage's target, with the client for its kind, loaded on first use:
+ * by listing them, except in Redis, whose db size is one command.
+ */
 export async function countTarget(type: StorageType, storage: ExportStorage, config: TargetConfig, progress: CountProgress): Promise<TargetCount> {
-  switch (type) {
-    case 'gcs':
-    case 'gcs_sa':
-    case 'gcswif': {
-      const { countGcsObjects } = await loadWithPeer('@google-cloud/storage', () => import('./gcs.js'));
-      return countGcsObjects(field(storage, 'bucket'), optional(storage, 'prefix'), config.gcs, progress);
-    }
-    case 's3':
-    case 's3s': {
-      const { countS3Objects } = await loadWithPeer('@aws-sdk/client-s3', () => import('./s3.js'));
-      return countS3Objects(s3Location(storage), config.s3, progress);
-    }
-    case 'redis': {
-      const { countRedisKeys } = await loadWithPeer('redis', () => import('./redis.js'));
-      return countRedisKeys(redisLocation(storage), config.redis);
-    }
-    case 'localfiles':
-      return countLocalFiles(field(storage, 'path'), config.localfilesRoots);
-    case 'azure':
-    case 'azure_spi':
-    case 'databricks':
-      throw unsupported('counting', type);
+  if (type === 'azure' || type === 'azure_spi' || type === 'databricks') throw unsupported('counting', type);
+  if (type === 'redis') {
+    const { countRedisKeys } = await loadWithPeer('redis', () => import('./redis.js'));
+    return countRedisKeys(redisLocation(storage), config.redis);
   }
+  return countListing(await listTargetKeys(type, storage, config), progress);
 }
 
 /** Lists the keys at an export storage's target, relative to its prefix, with the client for its kind. */

@@ -1,24 +1,7 @@
 import { Storage } from '@google-cloud/storage';
 import { describeBucket, exportKeyPrefix } from './key-prefix';
 import type { GcsTargetConfig } from './target-config';
-import type { CountProgress, TargetCount, TargetListing } from './target-count';
-
-/** Objects under the storage's prefix, one listing page at a time. */
-export async function countGcsObjects(
-  bucket: string,
-  prefix: string | null | undefined,
-  config: GcsTargetConfig,
-  progress: CountProgress,
-  pageSize = 1000,
-): Promise<TargetCount> {
-  const listing = listGcsKeys(bucket, prefix, config, pageSize);
-  let objects = 0;
-  for await (const page of listing.pages) {
-    objects += page.length;
-    progress(objects);
-  }
-  return { target: listing.target, objects };
-}
+import type { TargetListing } from './target-count';
 
 /** The names of the objects under the storage's prefix, without it, a page per listing request. */
 export function listGcsKeys(bucket: string, prefix: string | null | undefined, config: GcsTargetConfig, pageSize = 1000): TargetListing {

@@ -2,18 +2,10 @@
 import { opendir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { RootMapping } from './target-config';
-import type { TargetCount, TargetListing } from './target-count';
+import type { TargetListing } from './target-count';
 
 /** Files read from the folder per page: the listing heartbeats between pages. */
 const PAGE = 1000;
-
-/** Regular files directly in the folder (a sub-folder is not an export), read as a stream: folders get large. */
-export async function countLocalFiles(path: string, roots: readonly RootMapping[]): Promise<TargetCount> {
-  const listing = listLocalFiles(path, roots);
-  let objects = 0;
-  for await (const page of listing.pages) objects += page.length;
-  return { target: listing.target, objects };
-}
 
 /** The names of the regular files directly in the folder, a page at a time. */
 export function listLocalFiles(path: string, roots: readonly RootMapping[]): TargetListing {

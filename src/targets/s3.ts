@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describeBucket, exportKeyPrefix } from './key-prefix';
 import type { S3TargetConfig } from './target-config';
-import type { CountProgress, TargetCount, TargetListing } from './target-count';
+import type { TargetListing } from './target-count';
 
 export interface S3Location {
   bucket: string;
@@ -9,17 +9,6 @@ export interface S3Location {
   /** The storage's own s3_endpoint and region_name, used when the worker configures none. */
   endpoint: string | undefined;
   region: string | undefined;
-}
-
-/** Objects under the storage's prefix, one ListObjectsV2 page at a time. */
-export async function countS3Objects(location: S3Location, config: S3TargetConfig, progress: CountProgress, pageSize = 1000): Promise<TargetCount> {
-  const listing = listS3Keys(location, config, pageSize);
-  let objects = 0;
-  for await (const page of listing.pages) {
-    objects += page.length;
-    progress(objects);
-  }
-  return { target: listing.target, objects };
 }
 
 /** The keys under the storage's prefix, without it, a page per ListObjectsV2 request. */

@@ -12,19 +12,26 @@ import type { ExportStorage } from '../../src/labelstudio/export-storage';
 import { redisCommand, startRedis, type RunningRedis } from '../../src/local/redis-server';
 import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../../src/local/storage-emulators';
 import { countTarget, listTargetKeys } from '../../src/targets/count-target';
-import { countGcsObjects, listGcsKeys } from '../../src/targets/gcs';
-import { countLocalFiles, listLocalFiles, workerPath } from '../../src/targets/localfiles';
+import { listGcsKeys } from '../../src/targets/gcs';
+import { listLocalFiles, workerPath } from '../../src/targets/localfiles';
 import { countRedisKeys, listRedisKeys } from '../../src/targets/redis';
 import { redactAddresses } from '../../src/targets/redact';
-import { countS3Objects, listS3Keys } from '../../src/targets/s3';
+import { listS3Keys } from '../../src/targets/s3';
 import { loadTargetConfig, type TargetConfig } from '../../src/targets/target-config';
-import { PermanentTargetError, type TargetListing } from '../../src/targets/target-count';
+import { countListing, PermanentTargetError, type CountProgress, type TargetListing } from '../../src/targets/target-count';
 import { resolveSyncInput } from '../../src/schema/sync-input';
 
 const BUCKET = 'verify';
 const EXPORTS = ['exports/1', 'exports/2', 'exports/3', 'exports/4', 'exports/5'];
 const DECOYS = ['other/6', 'exports-old/7', 'exports'];
 const noProgress = () => undefined;
+
+/** The counts, as countTarget makes them, over one kind's listing. */
+const countGcsObjects = (bucket: string, prefix: string, config: { endpoint: string }, progress: CountProgress, pageSize?: number) =>
+  countListing(listGcsKeys(bucket, prefix, config, pageSize), progress);
+const countS3Objects = (location: Parameters<typeof listS3Keys>[0], config: Parameters<typeof listS3Keys>[1], progress: CountProgress, pageSize?: number) =>
+  countListing(listS3Keys(location, config, pageSize), progress);
+const countLocalFiles = (path: string, roots: Parameters<typeof listLocalFiles>[1]) => countListing(listLocalFiles(path, roots));
 
 /** Every page of a listing, in order. */
 async function pagesOf(listing: TargetListing): Promise<string[][]> {
