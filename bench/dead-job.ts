@@ -3,14 +3,13 @@
 // 1 h export pinging every 5 s; its job is killed (simulator killSync) at a random moment 10–50 s in. Prints,
 // per policy, kill → the list read whose health check marked it failed, and kill → the retry's sync POST.
 // Asserts nothing.
-import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startStorageSync } from '../src/client/sync-client';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { SyncPolicy } from '../src/schema/sync-input';
-import { createSyncWorker } from '../src/worker/create-worker';
+import { startSimulatorWorker } from './simulator-worker';
 import { quantile, seconds } from './stats';
 
 const POLICIES: Record<string, SyncPolicy> = {
@@ -30,13 +29,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const server = await startTemporalDevServer({ ui: false });
   const sim = await LabelStudioSimulator.start();
-  const taskQueue = `dead-job-${randomUUID()}`;
-  const native = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
-  const labelStudio = new Map([['default', { name: 'default', baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 }]]);
-  const { worker, run } = await createSyncWorker({ connection: native, namespace: server.namespace, taskQueue, labelStudio });
-  const running = run();
+  const { client, taskQueue, stop } = await startSimulatorWorker(server, sim, 'dead-job');
   try {
     let project = 0;
     const results = await Promise.all(
@@ -54,10 +47,7 @@ async function main(): Promise<void> {
       console.log(`| ${label} | ${range(col('noticedMs'))} | ${range(col('retriedMs'))} | ${col('checks').join(', ')} |`);
     }
   } finally {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await native.close();
+    await stop();
     await sim.close();
     await server.stop();
   }

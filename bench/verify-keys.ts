@@ -7,14 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runStorageSync } from '../src/client/sync-client';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../src/local/storage-emulators';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { SyncPolicy } from '../src/schema/sync-input';
-import { createSyncWorker } from '../src/worker/create-worker';
+import { startSimulatorWorker } from './simulator-worker';
 import { seconds } from './stats';
 
 const BUCKET = 'bench';
@@ -29,13 +28,7 @@ async function main(): Promise<void> {
   process.env.LABEL_STUDIO_TARGET_GCS_ENDPOINT = gcs.url;
   process.env.LABEL_STUDIO_TARGET_S3_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
   process.env.LABEL_STUDIO_TARGET_S3_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
-  const taskQueue = `verify-keys-${randomUUID()}`;
-  const native = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
-  const labelStudio = new Map([['default', { name: 'default', baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 5_000, responseTimeoutMs: 30_000 }]]);
-  const { worker, run } = await createSyncWorker({ connection: native, namespace: server.namespace, taskQueue, labelStudio });
-  const running = run();
+  const { client, taskQueue, stop } = await startSimulatorWorker(server, sim, 'verify-keys', { connectTimeoutMs: 5_000, responseTimeoutMs: 30_000 });
   try {
     const project = 1;
     const ids = sim.annotate(project, objects);
@@ -70,10 +63,7 @@ async function main(): Promise<void> {
     rows.forEach((row) => console.log(row));
     console.log(`\nA check by HEAD per expected object would send ${objects.toLocaleString('en')} target requests (not run).`);
   } finally {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await native.close();
+    await stop();
     await Promise.all([sim.close(), gcs.stop(), s3.stop()]);
     await server.stop();
     rmSync(gcsRoot, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 // A pass-through proxy in front of a bucket emulator that refuses the upload of chosen object names with
 // 403, as a bucket policy or a full quota would: Label Studio's export gets a definite error for that one
 // object (no client retries a 403) and, as its source shows, swallows it and reports the sync completed.
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from './recording-proxy';
 
 export interface WriteRefusingProxy {
   url: string;
@@ -27,15 +28,7 @@ export async function startWriteRefusingProxy(target: string): Promise<WriteRefu
         outgoing.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>refused by the test</Message></Error>');
         return;
       }
-      const forwarded = request(
-        { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      forwarded.once('error', () => outgoing.destroy());
-      forwarded.end(body);
+      forward(upstream, incoming, outgoing, body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
