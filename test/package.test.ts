@@ -38,7 +38,7 @@ beforeAll(async () => {
   stage = mkdtempSync(join(ROOT, '.lst', 'package-'));
   await exec(join(BIN, 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist')], { cwd: ROOT });
   for (const script of ['scripts/bundle-zod.ts', 'scripts/bundle-workflows.ts']) await exec(join(BIN, 'tsx'), [script, join(stage, 'dist')], { cwd: ROOT }); // as npm run build
-  for (const file of ['package.json', 'LICENSE', 'README.md']) cpSync(join(ROOT, file), join(stage, file));
+  for (const file of ['package.json', 'LICENSE', 'README.md', 'CHANGELOG.md']) cpSync(join(ROOT, file), join(stage, file));
   const { stdout } = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', stage], { cwd: stage });
   const [tarball] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   packed = tarball!.files.map((f) => f.path);
@@ -65,11 +65,14 @@ async function node(script: string, env: Record<string, string> = {}): Promise<u
 }
 
 describe('the packed package', () => {
-  it('ships the compiled doors, the workflow bundle and the LICENSE, no sources, and maps that carry their sources', () => {
+  it('ships the compiled doors, the workflow bundle, the LICENSE and CHANGELOG, no sources or dev launchers, and maps that carry their sources', () => {
     expect(packed).toEqual(
-      expect.arrayContaining(['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/worker/index.js', 'dist/webhooks/index.js', 'dist/testing/index.js', 'dist/workflow-bundle.js', 'dist/workflow-bundle.json', 'dist/cli/main.js']),
+      expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/worker/index.js', 'dist/webhooks/index.js', 'dist/testing/index.js', 'dist/workflow-bundle.js', 'dist/workflow-bundle.json', 'dist/cli/main.js']),
     );
-    expect(packed.filter((path) => !path.startsWith('dist/') && !['LICENSE', 'package.json', 'README.md'].includes(path))).toEqual([]);
+    expect(packed.filter((path) => !path.startsWith('dist/') && !['LICENSE', 'CHANGELOG.md', 'package.json', 'README.md'].includes(path))).toEqual([]);
+    // Label Studio, Redis and bucket emulators are started by the demo and the tests (dev/), never by a user's install.
+    expect(packed.filter((path) => /label-studio-(server|seed)|redis-server|storage-emulators|demo/.test(path))).toEqual([]);
+    expect(packed).toContain('dist/local/temporal-dev-server.js'); // the CLI's embedded server stays
     const map = JSON.parse(readFileSync(join(app, 'node_modules', 'label-studio-temporal', 'dist', 'client', 'sync-client.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
     expect(map.sources).toEqual([expect.stringMatching(/\/src\/client\/sync-client\.ts$/)]); // not shipped: the content is inline
     expect(map.sourcesContent?.[0]).toContain('export async function runStorageSync');

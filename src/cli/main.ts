@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { demoCommand } from './commands/demo';
 import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
@@ -22,16 +21,21 @@ function cliProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(statusCommand());
   program.addCommand(workerCommand());
-  program.addCommand(demoCommand());
   // Subcommands do not inherit these: usage errors must reach the catch below, not exit(1).
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }
 
 /** Runs the CLI on `argv` (node and script first, as in process.argv); sets process.exitCode and resolves with it. */
-export async function runCli(argv: string[]): Promise<number> {
+export function runCli(argv: string[]): Promise<number> {
+  return runCommand(cliProgram(), argv);
+}
+
+/** Runs `program` (the CLI, or the contributor's demo in dev/) with the CLI's exit codes and error lines. */
+export async function runCommand(program: Command, argv: string[]): Promise<number> {
+  program.exitOverride().showHelpAfterError();
   try {
-    await cliProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here too, with code 0.

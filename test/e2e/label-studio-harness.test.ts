@@ -4,10 +4,10 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelStudioJson, startLabelStudio, type RunningLabelStudio } from '../../src/local/label-studio-server';
-import { addAnnotations, seedLabelStudio, type CreatedExportStorage, type ExportStorageType, type SeededProject } from '../../src/local/label-studio-seed';
-import { redisCommand, startRedis, type RunningRedis } from '../../src/local/redis-server';
-import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../../src/local/storage-emulators';
+import { labelStudioJson, startLabelStudio, type RunningLabelStudio } from '../../dev/local/label-studio-server';
+import { addAnnotations, seedLabelStudio, type CreatedExportStorage, type ExportStorageType, type SeededProject } from '../../dev/local/label-studio-seed';
+import { redisCommand, startRedis, type RunningRedis } from '../../dev/local/redis-server';
+import { MOTO_CREDENTIALS, startFakeGcsServer, startMotoS3, type RunningBucketEmulator } from '../../dev/local/storage-emulators';
 
 const TASKS = 4;
 const BUCKET = 'ls-export';

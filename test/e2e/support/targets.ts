@@ -1,9 +1,9 @@
 // Reads and clears the targets of the four export storage kinds the real Label Studio writes to.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExportStorageType } from '../../../src/local/label-studio-seed';
-import { redisCommand, type RunningRedis } from '../../../src/local/redis-server';
-import type { RunningBucketEmulator } from '../../../src/local/storage-emulators';
+import type { ExportStorageType } from '../../../dev/local/label-studio-seed';
+import { redisCommand, type RunningRedis } from '../../../dev/local/redis-server';
+import type { RunningBucketEmulator } from '../../../dev/local/storage-emulators';
 
 export interface Targets {
   folder: string;

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freeLoopbackPort, startLocalProcess, waitUntilReady } from './child-process';
-import { ensurePythonVenv, type PythonVenv } from './python-venv';
+import { freeLoopbackPort, startLocalProcess, waitUntilReady } from '../../src/local/child-process';
+import { ensurePythonVenv, type PythonVenv } from '../../src/local/python-venv';
 
 export const LABEL_STUDIO_VERSION = '1.23.2';
 

@@ -1,17 +1,17 @@
 import { readdir } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { startStorageSync } from '../../client/sync-client';
-import { ConfigError } from '../../config/config-error';
-import type { StorageType } from '../../labelstudio/storage-types';
-import { checkSyncInput } from '../../client/check-input';
-import type { SyncExportStorageInput, VerifyTarget } from '../../schema/sync-input';
-import { installCliRuntime } from '../cli-runtime';
-import type { DemoLabelStudio } from '../demo/local-label-studio';
-import { userStorage } from '../demo/user-storage';
-import type { ExitCodeValue } from '../exit-codes';
-import { followSyncToTheEnd } from '../follow-sync';
-import { checkJoinedSync } from '../joined-sync';
-import { openTemporalSession } from '../temporal-session';
+import { startStorageSync } from '../../src/client/sync-client';
+import { ConfigError } from '../../src/config/config-error';
+import type { StorageType } from '../../src/labelstudio/storage-types';
+import { checkSyncInput } from '../../src/client/check-input';
+import type { SyncExportStorageInput, VerifyTarget } from '../../src/schema/sync-input';
+import { installCliRuntime } from '../../src/cli/cli-runtime';
+import type { DemoLabelStudio } from './local-label-studio';
+import type { ExitCodeValue } from '../../src/cli/exit-codes';
+import { runCommand } from '../../src/cli/main';
+import { followSyncToTheEnd } from '../../src/cli/follow-sync';
+import { checkJoinedSync } from '../../src/cli/joined-sync';
+import { openTemporalSession } from '../../src/cli/temporal-session';
 
 interface DemoOptions {
   verifyTarget?: VerifyTarget;
@@ -23,7 +23,7 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-export function demoCommand(): Command {
+function demoCommand(): Command {
   return new Command('demo')
     .description('Run one sync end to end on an embedded Temporal dev server: of a local demo Label Studio, or of your storage when LABEL_STUDIO_URL is set')
     .argument('[type]', 'your export storage type (needs LABEL_STUDIO_URL); default LABEL_STUDIO_STORAGE_TYPE')
@@ -50,7 +50,7 @@ async function runDemo(type: string | undefined, id: string | undefined, options
     let demo: DemoLabelStudio | undefined;
     let input: SyncExportStorageInput;
     if (local) {
-      const { startDemoLabelStudio } = await import('../demo/local-label-studio.js'); // loaded by this command only
+      const { startDemoLabelStudio } = await import('./local-label-studio.js'); // loaded by this command only
       demo = await startDemoLabelStudio(log);
       closers.push(demo.ls.stop);
       input = { storageType: 'localfiles', storageId: demo.storageId, policy: { verifyTarget: options.verifyTarget ?? 'strict' } };
@@ -85,6 +85,16 @@ async function runDemo(type: string | undefined, id: string | undefined, options
   }
 }
 
+/** The user's storage to sync: from the command's arguments, else LABEL_STUDIO_STORAGE_TYPE / _ID. */
+export function userStorage(type: string | undefined, id: string | undefined, env: NodeJS.ProcessEnv): { type: string; id: string } {
+  const fix = 'Name the export storage to sync: npm run demo -- <type> <id> (e.g. gcs 3), or set LABEL_STUDIO_STORAGE_TYPE and LABEL_STUDIO_STORAGE_ID';
+  const storageType = type ?? env.LABEL_STUDIO_STORAGE_TYPE?.trim();
+  const storageId = id ?? env.LABEL_STUDIO_STORAGE_ID?.trim();
+  if (!storageType) throw new ConfigError('LABEL_STUDIO_STORAGE_TYPE', 'not set', fix);
+  if (!storageId) throw new ConfigError('LABEL_STUDIO_STORAGE_ID', 'not set', fix);
+  return { type: storageType, id: storageId };
+}
+
 async function describeFolder(folder: string): Promise<string> {
   const names = (await readdir(folder)).sort((a, b) => Number(a) - Number(b));
   const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ', …' : '');
@@ -97,3 +107,5 @@ function interrupted(): Promise<void> {
     process.once('SIGTERM', () => resolve());
   });
 }
+
+if (require.main === module) void runCommand(demoCommand(), process.argv);

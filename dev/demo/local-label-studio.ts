@@ -1,8 +1,8 @@
 // The demo's own Label Studio: a local server, a small annotated project and a local-files export storage.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LABEL_STUDIO_VERSION, startLabelStudio, type RunningLabelStudio } from '../../local/label-studio-server';
-import { seedLabelStudio } from '../../local/label-studio-seed';
+import { LABEL_STUDIO_VERSION, startLabelStudio, type RunningLabelStudio } from '../local/label-studio-server';
+import { seedLabelStudio } from '../local/label-studio-seed';
 
 export interface DemoLabelStudio {
   ls: RunningLabelStudio;

