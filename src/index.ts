@@ -20,20 +20,29 @@ export {
   type CreateSyncScheduleOptions,
   type SyncScheduleChanges,
 } from './client/schedules';
-export type { SyncScheduleSpec } from './client/schedule-spec';
-export type { ScheduleTarget } from './client/schedule-target';
+export type { SyncScheduleSpec, OverlapName } from './client/schedule-spec';
+export type { SyncScheduleView, SyncScheduleSummary, ScheduledRun } from './client/schedule-view';
+export type { Started } from './client/started';
+export type { ScheduleTarget, ScheduleTargetMemo } from './client/schedule-target';
 export { InvalidScheduleError } from './client/invalid-schedule';
-export { STORAGE_TYPES, type StorageType, type SyncStatus } from './labelstudio/storage-types';
+export { STORAGE_TYPES, SYNC_STATUSES, type StorageType, type SyncStatus } from './labelstudio/storage-types';
 export type { ExportStorage, StorageMeta } from './labelstudio/export-storage';
+export type { ProjectCounters } from './labelstudio/project-counters';
+export type { StorageSnapshot } from './activities/types';
+export type { EtaReport, CheckBasis, EtaBasis } from './activities/sync-eta';
+export type { KeyCheck } from './targets/export-keys';
+export type { Duration } from './schema/duration';
 export type { LabelStudioErrorKind } from './labelstudio/errors';
 export { DEFAULT_TASK_QUEUE } from './config/task-queue';
 export { FailureType, type FailureTypeName } from './failure-types';
 export { DEFAULT_POLICY, type SyncExportStorageInput, type SyncPolicy, type VerifyTarget } from './schema/sync-input';
-export type { SyncReport, SyncAttemptRecord, SyncOutcome, SyncState } from './workflows/sync-report';
+export type { SyncReport, SyncAttemptRecord, SyncOutcome, SyncState, AttemptStatus, SyncPhase } from './workflows/sync-report';
 export type { SyncProjectExportsInput, StorageSelector, FailOn } from './schema/project-sync-input';
-export type { ProjectSyncReport, StorageSyncResult } from './workflows/project-sync-report';
+export type { ProjectSyncReport, StorageSyncResult, ProjectSyncOutcome, StorageSyncEntry } from './workflows/project-sync-report';
 export type { TargetVerification } from './workflows/target-verification';
-export type { AnnotationPipelineInput, DownstreamWorkflow, DownstreamInput, PipelineState } from './workflows/pipeline-types';
+export type { AnnotationPipelineInput, DownstreamWorkflow, DownstreamInput, PipelineState, PipelinePhase, BatchRecord } from './workflows/pipeline-types';
+export type { PendingBatch } from './workflows/pipeline-batch';
+export type { AnnotationAction } from './workflows/annotation-events';
 export { syncWorkflowId } from './workflows/workflow-ids';
 export { pipelineWorkflowId } from './workflows/project-ids';
 export { SEARCH_ATTRIBUTE_DEFINITIONS } from './workflows/search-attributes';

@@ -12,3 +12,7 @@ export {
 export { signalAnnotationPipeline, type PipelineStartOptions } from './signal-pipeline';
 export { parseAnnotationEvent } from './parse-event';
 export type { PipelineEnded } from './pipeline-watch';
+export type { AnnotationEvent, AnnotationEvents } from '../workflows/annotation-events';
+export type { PipelineCarry } from '../workflows/pipeline-types';
+export type { PipelineEnd } from '../workflows/pipeline-end';
+export type { JournalMarks } from '../workflows/journal-deliveries';

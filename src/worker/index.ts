@@ -12,5 +12,9 @@ export { LabelStudioError, type LabelStudioErrorKind } from '../labelstudio/erro
 export { loadLabelStudioConnections, type LabelStudioConnection } from '../config/label-studio-connections';
 export { ConfigError } from '../config/config-error';
 export { countTarget } from '../targets/count-target';
-export { loadTargetConfig, type TargetConfig } from '../targets/target-config';
-export type { TargetCount } from '../targets/target-count';
+export { loadTargetConfig, type TargetConfig, type GcsTargetConfig, type S3TargetConfig, type RedisTargetConfig, type RootMapping } from '../targets/target-config';
+export type { TargetCount, CountProgress } from '../targets/target-count';
+export type { LineageConfig } from '../config/lineage';
+export type { ObservabilityConfig } from '../config/observability';
+export type { RequestObserver, ObservedRequest, RequestEnd } from '../labelstudio/request-observer';
+export type { TaskPage } from '../labelstudio/project-tasks';
