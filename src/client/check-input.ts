@@ -3,6 +3,7 @@ import { invalidInput, problemOf } from '../schema/invalid-input';
 import { resolvePipelineInput, type AnnotationPipelineInput, type ResolvedPipelineInput } from '../schema/pipeline-input';
 import { resolveProjectSyncInput, type ResolvedProjectSyncInput, type SyncProjectExportsInput } from '../schema/project-sync-input';
 import { resolveSyncInput, type ResolvedBackoff, type ResolvedSyncInput, type SyncExportStorageInput } from '../schema/sync-input';
+import { MAX_PRIORITY_KEY } from '../workflows/task-priority';
 
 /**
  * The checks a client runs before it starts anything: the workflow's own schema, plus what only
@@ -32,6 +33,15 @@ export function checkPipelineInput(input: AnnotationPipelineInput): ResolvedPipe
     throw found ? invalidInput(`sync.${found.field}`, found.problem) : err;
   }
   return resolved;
+}
+
+/** A start's Temporal task priority: `given`, a whole number from 1 (first) to 5, or `fallback`. */
+export function checkPriorityKey(given: number | undefined, fallback: number, field = 'priority'): number {
+  if (given === undefined) return fallback;
+  if (!Number.isInteger(given) || given < 1 || given > MAX_PRIORITY_KEY) {
+    throw invalidInput(field, `must be a whole number from 1 (runs first) to ${MAX_PRIORITY_KEY} (got ${JSON.stringify(given)})`);
+  }
+  return given;
 }
 
 /** The Temporal server runs activity retries (the poll) no more often than about once a second. */

@@ -10,6 +10,7 @@ import type { syncProjectExports } from '../workflows/sync-project-exports';
 import { checkProjectSyncInput } from './check-input';
 import type { Started } from './started';
 import { inputCheckedMemo } from '../workflows/input-checked-memo';
+import { SYNC_PRIORITY, taskPriority } from '../workflows/task-priority';
 
 export type StartedProjectSync = Started<typeof syncProjectExports>;
 
@@ -45,6 +46,8 @@ export async function startProjectSync(client: Client, input: SyncProjectExports
     workflowId: options.workflowId ?? `label-studio-project-sync/${connection}/${project}/${randomUUID()}`,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     args: [input],
+    // The fan-out itself is light and someone waits for it; its storage syncs run at input.priority.
+    priority: taskPriority(connection, SYNC_PRIORITY.interactive),
     memo: inputCheckedMemo,
     typedSearchAttributes: options.searchAttributes === false ? undefined : [{ key: PROJECT_KEY, value: projectKey(connection, project) }],
   });

@@ -1,8 +1,8 @@
-import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
+import { isGrpcServiceError, type Client, type ScheduleHandle, type ScheduleOptions, type WorkflowStartOptions } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config/task-queue';
 import { z } from '../schema/zod';
 import type { Duration } from '../schema/duration';
-import { text } from '../schema/fields';
+import { text, wholeNumber } from '../schema/fields';
 import { strictObject } from '../schema/strict-object';
 import { InvalidScheduleError } from './invalid-schedule';
 import { parseSchedule } from './parse-schedule';
@@ -10,6 +10,7 @@ import { catchupWindowSchema, checkOverlap, compileSpec, type OverlapName, type 
 import { compileTarget, MEMO_KEY, type ScheduleTarget } from './schedule-target';
 import { describeView, isSyncSchedule, summaryView, type ScheduledRun, type SyncScheduleSummary, type SyncScheduleView } from './schedule-view';
 import { inputCheckedMemo } from '../workflows/input-checked-memo';
+import { MAX_PRIORITY_KEY, SYNC_PRIORITY, taskPriority } from '../workflows/task-priority';
 
 const scheduleOptionFields = {
   /** What to do when a run is due while the previous one still runs; default skip. */
@@ -30,6 +31,11 @@ export const createSyncScheduleOptionsSchema = strictObject({
   taskQueue: text('name a task queue').optional(),
   /** Tag the schedule and its runs with the package's search attributes; default true. */
   searchAttributes: z.boolean({ error: 'must be true or false' }).optional(),
+  /**
+   * Temporal task priority of each run, 1 (first) to 5 (last); default 4, behind syncs someone waits
+   * for. A project schedule's storage syncs take `target.input.priority` (also 4 by default).
+   */
+  priority: wholeNumber(1, MAX_PRIORITY_KEY).optional(),
 });
 
 /** Changes to a schedule; what is absent stays. `cron`/`calendars` replace all of the schedule's times. */
@@ -76,6 +82,8 @@ export function compileSyncSchedule(given: CreateSyncScheduleOptions): ScheduleO
       workflowId: options.scheduleId,
       memo: { ...memo, ...inputCheckedMemo }, // compileTarget checked the input
       typedSearchAttributes,
+      // The SDK sends an action's priority (schedule-helpers.js) though its 1.24 type leaves the field out.
+      ...({ priority: taskPriority(target.memo.connection, options.priority ?? SYNC_PRIORITY.batch) } satisfies Pick<WorkflowStartOptions, 'priority'>),
     },
     policies: { overlap, catchupWindow, pauseOnFailure: options.pauseOnFailure ?? false },
     state: { paused: options.paused ?? false, note: options.note },

@@ -5,7 +5,8 @@ import type { SyncExportStorageInput } from '../schema/sync-input';
 import type { SyncReport } from '../workflows/sync-report';
 import { storageKey, syncWorkflowId } from '../workflows/workflow-ids';
 import type { syncExportStorage } from '../workflows/sync-export-storage';
-import { checkSyncInput } from './check-input';
+import { checkPriorityKey, checkSyncInput } from './check-input';
+import { SYNC_PRIORITY, taskPriority } from '../workflows/task-priority';
 import type { Started } from './started';
 import { toSyncWorkflowError } from './sync-failure';
 import { inputCheckedMemo } from '../workflows/input-checked-memo';
@@ -14,6 +15,11 @@ export interface StartSyncOptions {
   taskQueue?: string;
   /** Tag the workflow with the LabelStudioStorage and LabelStudioSyncStatus search attributes; the server must know them. Default true. */
   searchAttributes?: boolean;
+  /**
+   * Temporal task priority of the sync and its activities, 1 (first) to 5 (last). Default 2: someone
+   * waits for it, so it goes ahead of fan-out and scheduled syncs (4).
+   */
+  priority?: number;
 }
 
 export type StartedSync = Started<typeof syncExportStorage>;
@@ -25,12 +31,14 @@ export type StartedSync = Started<typeof syncExportStorage>;
 export async function startStorageSync(client: Client, input: SyncExportStorageInput, options: StartSyncOptions = {}): Promise<StartedSync> {
   const { connection, storageType, storageId } = checkSyncInput(input); // bad input fails here, before anything starts
   const workflowId = syncWorkflowId(connection, storageType, storageId);
+  const priority = taskPriority(connection, checkPriorityKey(options.priority, SYNC_PRIORITY.interactive));
   try {
     const handle = await client.workflow.start<typeof syncExportStorage>('syncExportStorage', {
       workflowId,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
+      priority,
       memo: inputCheckedMemo,
       // The status starts as `running` here, visible at once, instead of by an upsert in the workflow.
       typedSearchAttributes:

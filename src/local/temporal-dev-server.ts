@@ -34,6 +34,11 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) args.push('--search-attribute', `${name}=${type}`);
+  // Task priority (syncs someone waits for ahead of batch ones) needs the server's priority matcher, off
+  // by default; and a queue split into partitions orders each part alone, which one process does not need.
+  for (const setting of ['matching.useNewMatcher=true', 'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1']) {
+    args.push('--dynamic-config-value', setting);
+  }
 
   const proc = startLocalProcess({ name: 'temporal', command: cli, args, echo: options.echo });
   const address = `127.0.0.1:${port}`;

@@ -4,6 +4,7 @@ import { oneOf, positiveId, wholeNumber } from './fields';
 import { parseInput } from './invalid-input';
 import { strictObject } from './strict-object';
 import { DEFAULT_CONCURRENCY, DEFAULT_CONNECTION, DEFAULT_FAIL_ON, JOIN_MARGIN_MS } from '../workflows/input-defaults';
+import { MAX_PRIORITY_KEY, SYNC_PRIORITY } from '../workflows/task-priority';
 import { connectionName, storageType, syncPolicySchema, type ResolvedBackoff, type SyncPolicy } from './sync-input';
 
 export const MAX_CONCURRENCY = 50;
@@ -35,6 +36,11 @@ export const projectFilterShape = {
   concurrency: wholeNumber(1, MAX_CONCURRENCY).prefault(DEFAULT_CONCURRENCY),
   /** The policy each storage's syncExportStorage runs with. */
   policy: syncPolicySchema.prefault({}),
+  /**
+   * The Temporal task priority of the storage syncs, 1 (first) to 5 (last). Default: 4 (batch) for a
+   * project sync; 2 for the annotation pipeline's syncs, which someone waits for.
+   */
+  priority: wholeNumber(1, MAX_PRIORITY_KEY).optional(),
 };
 
 export const syncProjectExportsInputSchema = strictObject({
@@ -60,6 +66,8 @@ export interface ResolvedProjectSyncInput {
   failOn: FailOn;
   /** The policy as given: each storage's own workflow resolves it. */
   policy: SyncPolicy;
+  /** The task priority the storage syncs start with (their activities inherit it). */
+  priority: number;
   /** Between checks of a sync workflow started elsewhere: the storage policy's poll. */
   poll: ResolvedBackoff;
   /** How long to wait for a sync workflow started elsewhere: the per-storage timeout plus a margin. */
@@ -68,7 +76,7 @@ export interface ResolvedProjectSyncInput {
 
 /** Checks the input and fills defaults; throws a non-retryable InvalidInput naming the field. */
 export function resolveProjectSyncInput(input: SyncProjectExportsInput): ResolvedProjectSyncInput {
-  const { connection, project, types, title, titlePattern, storages, concurrency, failOn, policy } = parseInput(syncProjectExportsInputSchema, input);
+  const { connection, project, types, title, titlePattern, storages, concurrency, failOn, policy, priority } = parseInput(syncProjectExportsInputSchema, input);
   return {
     connection,
     project,
@@ -77,6 +85,7 @@ export function resolveProjectSyncInput(input: SyncProjectExportsInput): Resolve
     concurrency,
     failOn,
     policy: input.policy ?? {},
+    priority: priority ?? SYNC_PRIORITY.batch,
     poll: policy.poll,
     joinTimeoutMs: policy.timeoutMs + JOIN_MARGIN_MS,
   };

@@ -4,6 +4,7 @@ import { annotationEventsSignal, type AnnotationEvents } from '../workflows/anno
 import type { annotationPipeline } from '../workflows/annotation-pipeline';
 import type { AnnotationPipelineInput } from '../workflows/pipeline-types';
 import { pipelineWorkflowId, projectKey } from '../workflows/project-ids';
+import { SYNC_PRIORITY, taskPriority } from '../workflows/task-priority';
 import { PROJECT_KEY } from '../workflows/search-attributes';
 
 /** How pipelines are started; applies when an event finds none running for its project. */
@@ -38,6 +39,8 @@ export async function signalPipelineRun(client: Client, events: AnnotationEvents
     args: [{ ...options.pipeline, connection, project: events.project }],
     signal: annotationEventsSignal,
     signalArgs: [events],
+    // Someone waits for what the pipeline leads to (a model, a dataset): it runs ahead of batch syncs.
+    priority: taskPriority(connection, SYNC_PRIORITY.interactive),
     typedSearchAttributes: options.searchAttributes === false ? undefined : [{ key: PROJECT_KEY, value: projectKey(connection, events.project) }],
   });
   return { workflowId, runId: handle.signaledRunId };

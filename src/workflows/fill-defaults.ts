@@ -12,6 +12,7 @@ import {
   JOIN_MARGIN_MS,
   PIPELINE_DEFAULTS,
 } from './input-defaults';
+import { SYNC_PRIORITY } from './task-priority';
 
 /*
  * What the schemas in src/schema return, for an input they have already accepted: defaults filled,
@@ -56,6 +57,7 @@ export function projectSyncInputDefaults(input: SyncProjectExportsInput): Resolv
     concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
     failOn: input.failOn ?? DEFAULT_FAIL_ON,
     policy: input.policy ?? {},
+    priority: input.priority ?? SYNC_PRIORITY.batch,
     poll: policy.poll,
     joinTimeoutMs: policy.timeoutMs + JOIN_MARGIN_MS,
   };

@@ -8,6 +8,7 @@ import type { ProjectSyncReport } from './project-sync-report';
 import { PROJECT_KEY } from './search-attributes';
 import { syncProjectExports } from './sync-project-exports';
 import { inputCheckedMemo } from './input-checked-memo';
+import { SYNC_PRIORITY } from './task-priority';
 
 /**
  * One batch: the project's export sync as a syncProjectExports child, then the downstream workflow
@@ -27,8 +28,9 @@ export async function runBatch(cfg: ResolvedPipelineInput, batch: PendingBatch, 
   try {
     report = await executeChild(syncProjectExports, {
       workflowId: syncWorkflowId,
-      // failOn none: a partly failed sync still returns its report, and the pipeline decides.
-      args: [{ ...cfg.sync, connection: cfg.connection, project: cfg.project, failOn: 'none' }],
+      // failOn none: a partly failed sync still returns its report, and the pipeline decides. Someone
+      // waits for what follows the sync, so its storage syncs run ahead of batch work.
+      args: [{ ...cfg.sync, connection: cfg.connection, project: cfg.project, failOn: 'none', priority: cfg.sync.priority ?? SYNC_PRIORITY.interactive }],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       memo: inputCheckedMemo,
       typedSearchAttributes: tracked ? [{ key: PROJECT_KEY, value: projectKey(cfg.connection, cfg.project) }] : undefined,

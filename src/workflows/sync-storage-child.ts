@@ -21,6 +21,7 @@ import type { SyncReport } from './sync-report';
 import { ranOutOfTime } from './ran-out-of-time';
 import { syncWorkflowId } from './workflow-ids';
 import { inputCheckedMemo } from './input-checked-memo';
+import { taskPriority } from './task-priority';
 import { LINEAGE_PARENT_MEMO } from './run-lineage';
 import { projectJobName } from '../lineage/run-event';
 
@@ -52,6 +53,7 @@ export async function syncStorageAsChild(
       // The lineage job of this fan-out: a child that emits OpenLineage events names it as its parent's.
       memo: { ...inputCheckedMemo, [LINEAGE_PARENT_MEMO]: projectJobName(cfg.connection, cfg.project) },
       typedSearchAttributes: searchAttributes,
+      priority: taskPriority(cfg.connection, cfg.priority),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -31,13 +31,17 @@ export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabel
   /** Given to both the worker and the client (payload encryption). */
   dataConverter?: DataConverter;
   interceptors?: NonNullable<SyncWorkerOptions['tuning']>['interceptors'];
+  /** Another worker's queue, to poll it too; default a queue of its own. */
+  taskQueue?: string;
+  /** Worker settings beyond the test defaults (slots, which tasks it polls). */
+  tuning?: SyncWorkerOptions['tuning'];
 }
 
 /** A client and a running worker, on a task queue of their own, attached to the run's server. */
 export async function startTestWorker(connections: LabelStudioConnection[], options: TestWorkerOptions = {}): Promise<TestTemporal> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, dataConverter: options.dataConverter });
@@ -48,7 +52,7 @@ export async function startTestWorker(connections: LabelStudioConnection[], opti
     labelStudio: new Map(connections.map((c) => [c.name, c])),
     observeLabelStudio: options.observeLabelStudio,
     lineage: options.lineage,
-    tuning: { dataConverter: options.dataConverter, interceptors: options.interceptors },
+    tuning: { ...options.tuning, dataConverter: options.dataConverter, interceptors: options.interceptors },
   });
   const running = run();
   return {

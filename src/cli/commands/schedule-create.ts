@@ -55,6 +55,7 @@ async function create(scheduleId: string, flags: CreateFlags) {
     note: flags.note,
     taskQueue: taskQueueFromEnv(),
     searchAttributes: flags.searchAttributes,
+    priority: flags.priority, // a project schedule's storage syncs get it too (projectFilterFrom)
   };
   compileSyncSchedule(options); // a bad schedule is refused before the server is contacted
   return withServer(async ({ client }) => {

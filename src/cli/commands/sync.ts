@@ -7,6 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { followSyncToTheEnd } from '../follow-sync';
 import { checkJoinedSync } from '../joined-sync';
 import { openTemporalSession } from '../temporal-session';
+import { MAX_PRIORITY_KEY } from '../../workflows/task-priority';
 import { addPolicyOptions, policyFrom, type PolicyFlags } from './policy-options';
 import { wholeNumber } from './whole-number';
 import { workerOption, type WorkerChoice } from './worker-option';
@@ -17,6 +18,7 @@ interface SyncOptions extends PolicyFlags {
   detach?: boolean;
   worker: WorkerChoice;
   searchAttributes: boolean;
+  priority?: number;
 }
 
 export function syncCommand(): Command {
@@ -29,6 +31,7 @@ export function syncCommand(): Command {
     .option('--detach', 'start (or join) the workflow, print its id and exit')
     .addOption(workerOption())
     .option('--no-search-attributes', 'start without the LabelStudioStorage search attribute')
+    .option('--priority <n>', `Temporal task priority, 1 (first) to ${MAX_PRIORITY_KEY} (default 2: ahead of fan-out and scheduled syncs)`, wholeNumber(1, MAX_PRIORITY_KEY))
     .action(async (type: string, id: number, options: SyncOptions) => {
       process.exitCode = await runSync(type, id, options);
     });
@@ -49,6 +52,7 @@ async function runSync(type: string, id: number, options: SyncOptions): Promise<
     const started = await startStorageSync(session.client, input, {
       taskQueue: session.taskQueue,
       searchAttributes: options.searchAttributes,
+      priority: options.priority,
     });
     err(`${started.joined ? 'joined the running' : 'started'} workflow ${started.workflowId}`);
     if (options.detach) {
