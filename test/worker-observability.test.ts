@@ -6,7 +6,7 @@ import { connectionEnvPrefix } from '../src/config/label-studio-connections';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { LABEL_STUDIO_REQUEST_METRICS } from '../src/worker/metrics';
 import { HEALTH_PATHS } from '../src/worker/health';
-import { SYNC_METRICS } from '../src/workflows/sync-metric-names';
+import { SYNC_METRICS } from '../src/workflows/sync-metrics-sink';
 import { startSimulator } from './helpers/simulated-label-studio';
 import { runSync, startSync, syncError } from './helpers/sync-run';
 import { TEST_CONNECTION } from './helpers/temporal';
@@ -63,20 +63,20 @@ describe('the worker process, observed', () => {
     await until(() => sim.syncsStarted('s3', id) === 1);
     const during = await scrape(metricsUrl);
     expect(during).toMatch(/^temporal_\w+/m); // the SDK's own (pollers, slots, latencies)
-    expect(sample(during, `${SYNC_METRICS.started}_total`, { storage_type: 's3' })).toBe(1);
+    expect(sample(during, SYNC_METRICS.started, { storage_type: 's3' })).toBe(1);
     expect((await handle.result()).outcome).toBe('completed');
 
     // A storage that does not exist: a 404 from Label Studio, a failed sync.
     await syncError(runSync(client, taskQueue, 's3', 999));
 
     const after = await scrape(metricsUrl);
-    expect(sample(after, `${SYNC_METRICS.ended}_total`, { storage_type: 's3', outcome: 'completed' })).toBe(1);
-    expect(sample(after, `${SYNC_METRICS.ended}_total`, { storage_type: 's3', outcome: 'failed' })).toBe(1);
+    expect(sample(after, SYNC_METRICS.ended, { storage_type: 's3', outcome: 'completed' })).toBe(1);
+    expect(sample(after, SYNC_METRICS.ended, { storage_type: 's3', outcome: 'failed' })).toBe(1);
     expect(sample(after, `${SYNC_METRICS.duration}_count`, { storage_type: 's3', outcome: 'completed' })).toBe(1);
     expect(sample(after, `${SYNC_METRICS.detectionDelay}_count`, { storage_type: 's3', status: 'completed' })).toBe(1);
-    const syncPosts = sample(after, `${LABEL_STUDIO_REQUEST_METRICS.requests}_total`, { route: 'api/storages/export/s3/{id}/sync', status: '200' });
+    const syncPosts = sample(after, LABEL_STUDIO_REQUEST_METRICS.requests, { route: 'api/storages/export/s3/{id}/sync', status: '200' });
     expect(syncPosts).toBe(1);
-    expect(sample(after, `${LABEL_STUDIO_REQUEST_METRICS.requests}_total`, { route: 'api/storages/export/s3/{id}', status: '404' })).toBeGreaterThanOrEqual(1);
+    expect(sample(after, LABEL_STUDIO_REQUEST_METRICS.requests, { route: 'api/storages/export/s3/{id}', status: '404' })).toBeGreaterThanOrEqual(1);
     expect(sample(after, `${LABEL_STUDIO_REQUEST_METRICS.duration}_count`, { route: 'api/storages/export/s3/{id}/sync' })).toBe(1);
   });
 
@@ -90,8 +90,8 @@ describe('the worker process, observed', () => {
     expect((await fetch(`${sim.url}${syncPath}`, { method: 'POST', headers: { authorization: `Token ${sim.legacyToken}` } })).status).toBe(200);
     expect((await handle.result()).labelStudioSyncs).toEqual({ ran: 2, triggered: 1 });
     const after = await scrape(metricsUrl);
-    expect(sample(after, `${SYNC_METRICS.unexpectedSyncs}_total`, { storage_type: 'azure' })).toBe(1);
-    expect(sample(after, `${SYNC_METRICS.unexpectedSyncs}_total`, { storage_type: 's3' })).toBeNaN(); // every s3 sync was its workflow's own
+    expect(sample(after, SYNC_METRICS.unexpectedSyncs, { storage_type: 'azure' })).toBe(1);
+    expect(sample(after, SYNC_METRICS.unexpectedSyncs, { storage_type: 's3' })).toBeNaN(); // every s3 sync was its workflow's own
   });
 
   it('logs one JSON object a line, at the level asked, with neither the Label Studio key nor its address', () => {
