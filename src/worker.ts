@@ -32,7 +32,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const runtime = Runtime.install(runtimeOptions(observability, logger));
   let worker: Worker | undefined;
   const tracing = await startTracing(observability.tracing);
-  const observeLabelStudio = observeAll([labelStudioRequestMetrics(runtime.metricMeter), ...(tracing ? [tracing.observe] : [])]);
+  const observeLabelStudio = observeAll([labelStudioRequestMetrics(runtime.metricMeter, { namespace, taskQueue }), ...(tracing ? [tracing.observe] : [])]);
   // Its own clients: the checks must not wait behind (or hold up) the syncs' connection pools.
   const checkClients = new LabelStudioClientRegistry(labelStudio, observeLabelStudio);
   const connections = new ConnectionMonitor(labelStudio, checkClients, logger);

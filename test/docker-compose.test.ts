@@ -21,6 +21,7 @@ interface Service {
   expose?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  volumes?: string[];
 }
 type Compose = { services: Record<string, Service> };
 const readYaml = <T>(path: string) => parse(readFileSync(join(ROOT, path), 'utf8'), { merge: true }) as T;
@@ -147,6 +148,20 @@ describe('deploy/docker-compose.yml (production-shaped)', () => {
     expectReadinessCheck(s.worker?.healthcheck?.test, env.LST_HEALTH_ADDRESS);
     const prometheus = readYaml<{ scrape_configs: { dns_sd_configs: { names: string[]; port: number }[] }[] }>('deploy/prometheus.yml');
     expect(prometheus.scrape_configs[0]!.dns_sd_configs[0]).toMatchObject({ names: ['worker'], port: Number(metricsPort) });
+  });
+
+  it("provisions Grafana with the package's dashboard, on the Prometheus that scrapes the workers", () => {
+    const mounts = new Map(s.grafana!.volumes!.map((v) => v.split(':') as [string, string, string?]).map(([host, container]) => [container, host]));
+    for (const host of mounts.values()) expect(existsSync(join(ROOT, 'deploy', host)), host).toBe(true);
+    const provisioning = join('deploy', mounts.get('/etc/grafana/provisioning')!);
+    const provider = readYaml<{ providers: { options: { path: string } }[] }>(join(provisioning, 'dashboards', 'label-studio-temporal.yml'));
+    const dashboardsPath = provider.providers[0]!.options.path;
+    expect(mounts.get(`${dashboardsPath}/label-studio-temporal.json`)).toBe('./grafana/label-studio-temporal.json');
+    const datasource = readYaml<{ datasources: { type: string; url: string }[] }>(join(provisioning, 'datasources', 'prometheus.yml')).datasources[0]!;
+    expect(datasource.type).toBe('prometheus');
+    const prometheusPort = s.prometheus!.ports![0]!.split(':').at(-1);
+    expect(datasource.url).toBe(`http://prometheus:${prometheusPort}`);
+    expect(s.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD[:?}]/);
   });
 
   it('takes secrets from the environment, never from the file', () => {

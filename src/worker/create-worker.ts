@@ -4,6 +4,7 @@ import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
 import type { LineageConfig } from '../config/lineage';
 import type { RequestObserver } from '../labelstudio/request-observer';
+import { syncMetricsSinks } from './metrics';
 import { SYNC_WORKER_TUNING } from './tuning';
 import { prebuiltBundleProblem, workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
 
@@ -42,6 +43,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
     ...SYNC_WORKER_TUNING,
     ...options.tuning,
     interceptors: { ...options.tuning?.interceptors, workflowModules },
+    sinks: { ...syncMetricsSinks(Runtime.instance().metricMeter), ...options.tuning?.sinks },
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,

@@ -4,6 +4,7 @@ export { runWorker } from '../worker';
 export { createSyncWorker, type SyncWorkerOptions, type SyncWorker } from './create-worker';
 export { workflowBundleOption, workflowBundlePath, workflowsPath, workflowInterceptorModules } from './workflow-bundle';
 export { runtimeOptions } from './runtime';
+export { syncMetricsSinks } from './metrics';
 export { loadWorkerConfig } from '../worker';
 export { createActivities, type Activities } from '../activities';
 export { LabelStudioClient, type LabelStudioClientOptions } from '../labelstudio/client';

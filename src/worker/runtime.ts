@@ -15,10 +15,11 @@ export function runtimeOptions(config: Pick<ObservabilityConfig, 'metricsAddress
     ...(config.metricsAddress && {
       telemetryOptions: {
         metrics: {
-          // Counters end in _total and durations in seconds, as Prometheus conventions expect.
+          // No _total added: the SDK's counters keep the names Temporal documents (some already end
+          // in _total), ours carry it in their names (src/worker/metrics.ts). Durations in seconds.
           prometheus: {
             bindAddress: config.metricsAddress,
-            countersTotalSuffix: true,
+            countersTotalSuffix: false,
             useSecondsForDurations: true,
             histogramBucketOverrides: HISTOGRAM_BUCKETS,
           },
