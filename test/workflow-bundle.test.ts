@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installedWorkflowSdkVersion, prebuiltBundleProblem, workflowBundleOption, workflowsPath, WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_MANIFEST } from '../src/worker/workflow-bundle';
+import { encodedFailureConverterPath } from '../src/config/payload-encryption';
+import { ENCODED_FAILURES_BUNDLE_FILE, installedWorkflowSdkVersion, prebuiltBundleProblem, workflowBundleOption, workflowsPath, WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_MANIFEST } from '../src/worker/workflow-bundle';
 
 describe('the prebuilt workflow bundle', () => {
   const dirs: string[] = [];
@@ -23,6 +24,13 @@ describe('the prebuilt workflow bundle', () => {
     const dir = build(installedWorkflowSdkVersion());
     expect(prebuiltBundleProblem(dir)).toBeUndefined();
     expect(workflowBundleOption(dir)).toEqual({ workflowBundle: { codePath: join(dir, WORKFLOW_BUNDLE_FILE) } });
+  });
+
+  it('is the one built with the failure converter of payload encryption when the data converter has it; the sources for a converter of the user\'s own', () => {
+    const dir = build(installedWorkflowSdkVersion());
+    writeFileSync(join(dir, ENCODED_FAILURES_BUNDLE_FILE), '// bundle with encoded failures');
+    expect(workflowBundleOption(dir, encodedFailureConverterPath())).toEqual({ workflowBundle: { codePath: join(dir, ENCODED_FAILURES_BUNDLE_FILE) } });
+    expect(workflowBundleOption(dir, join(dir, 'my-failure-converter.js'))).toEqual({ workflowsPath: workflowsPath() });
   });
 
   it('gives way to the sources, saying why, when another SDK version is installed', () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { z } from '../schema/zod';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
@@ -15,15 +17,28 @@ const schema = z.object({
 
 /**
  * Payload encryption from the environment: with LST_PAYLOAD_KEY set, a data converter that
- * encrypts every payload with AES-256-GCM (see AesGcmPayloadCodec); without it, none. The worker
- * and every client reading its results need the same key.
+ * encrypts every payload with AES-256-GCM (see AesGcmPayloadCodec), failure messages and stack
+ * traces included; without it, none. The worker and every client reading its results need the
+ * same key.
  */
 export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
+  const codec = payloadCodecFromEnv(env);
+  return codec ? { payloadCodecs: [codec], failureConverterPath: encodedFailureConverterPath() } : undefined;
+}
+
+/** The codec alone (the codec server's), or undefined without LST_PAYLOAD_KEY; a ConfigError names a bad variable. */
+export function payloadCodecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmPayloadCodec | undefined {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const variable = String(parsed.error.issues[0]!.path[0]);
     throw new ConfigError(variable, parsed.error.issues[0]!.message, 'Generate a key with `openssl rand -base64 32`');
   }
   const { LST_PAYLOAD_KEY: secret, LST_PAYLOAD_KEY_ID: keyId } = parsed.data;
-  return secret ? { payloadCodecs: [new AesGcmPayloadCodec(keyId, Buffer.from(secret, 'base64'))] } : undefined;
+  return secret ? new AesGcmPayloadCodec(keyId, Buffer.from(secret, 'base64')) : undefined;
+}
+
+/** The module of the failure converter that encodes messages and stack traces: compiled (dist) or as source (tsx, vitest). */
+export function encodedFailureConverterPath(): string {
+  const js = join(__dirname, '..', 'codec', 'encoded-failure-converter.js');
+  return existsSync(js) ? js : join(__dirname, '..', 'codec', 'encoded-failure-converter.ts');
 }

@@ -32,7 +32,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
   const chosen = Boolean(options.tuning?.workflowBundle || options.tuning?.workflowsPath);
   const problem = chosen ? undefined : prebuiltBundleProblem();
   if (problem) Runtime.instance().logger.warn(problem);
-  const code = chosen ? {} : workflowBundleOption();
+  // Workflow failures are converted inside the bundle: it must carry the data converter's failure converter.
+  const code = chosen ? {} : workflowBundleOption(undefined, options.tuning?.dataConverter?.failureConverterPath);
   // A prebuilt bundle has the workflow interceptors compiled in (scripts/bundle-workflows.ts); the
   // SDK ignores (and warns about) modules passed next to one.
   const bundled = Boolean(code.workflowBundle ?? options.tuning?.workflowBundle);

@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
+import { encodedFailureConverterPath } from '../config/payload-encryption';
 
 /** The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 
-/** Beside the bundle: the @temporalio/workflow version bundled into it. */
+/** The same workflows built with the failure converter of payload encryption (LST_PAYLOAD_KEY): failures are encrypted too. */
+export const ENCODED_FAILURES_BUNDLE_FILE = 'workflow-bundle-encoded-failures.js';
+
+/** Beside the bundles: the @temporalio/workflow version bundled into them. */
 export const WORKFLOW_BUNDLE_MANIFEST = 'workflow-bundle.json';
 
 export interface WorkflowBundleManifest {
@@ -15,6 +19,12 @@ export interface WorkflowBundleManifest {
 /** Where the prebuilt workflow bundle of this build is, or would be. */
 export function workflowBundlePath(dir = join(__dirname, '..')): string {
   return join(dir, WORKFLOW_BUNDLE_FILE);
+}
+
+/** The prebuilt bundle for a data converter's failure converter: none for one of the user's own (the SDK bundles the sources with it). */
+function prebuiltBundleFor(dir: string, failureConverterPath: string | undefined): string | undefined {
+  if (failureConverterPath === undefined) return workflowBundlePath(dir);
+  return failureConverterPath === encodedFailureConverterPath() ? join(dir, ENCODED_FAILURES_BUNDLE_FILE) : undefined;
 }
 
 /** The @temporalio/workflow version installed beside this package: the one a bundle must have been built with. */
@@ -43,12 +53,13 @@ export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = i
 
 /**
  * The workflow code a worker loads: the prebuilt bundle in a build (no webpack run at start, less
- * memory) when it was built with the installed workflow SDK, else the workflow sources, which the
- * worker bundles on the fly (tsx, vitest, or an SDK version other than the build's).
+ * memory) when it was built with the installed workflow SDK and the data converter's failure
+ * converter, else the workflow sources, which the worker bundles on the fly with that converter
+ * (tsx, vitest, an SDK version other than the build's, a failure converter of the user's own).
  */
-export function workflowBundleOption(dir = join(__dirname, '..')): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const codePath = workflowBundlePath(dir);
-  return existsSync(codePath) && prebuiltBundleProblem(dir) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
+export function workflowBundleOption(dir = join(__dirname, '..'), failureConverterPath?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const codePath = prebuiltBundleFor(dir, failureConverterPath);
+  return codePath && existsSync(codePath) && prebuiltBundleProblem(dir) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
 }
 
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
