@@ -115,13 +115,17 @@ describe('encrypted failures and the codec server', () => {
     expect(Buffer.from(decoded!.metadata!.encoding!).toString()).toBe('json/plain');
   });
 
-  it('status without the key says the payloads are encrypted and which variable to set', async () => {
-    const storage = sim.addStorage({ type: 's3', project: 3, script: [{ status: 'completed' }] });
-    await runSync(t.client, t.taskQueue, 's3', storage);
-    const { LST_PAYLOAD_KEY: _key, LST_PAYLOAD_KEY_ID: _id, ...keyless } = { ...cliEnvFor(sim, t.taskQueue), ...keyEnv };
-    const run = await runCli(['status', syncWorkflowId(TEST_CONNECTION, 's3', storage)], keyless);
-    expect(run.code, run.stderr).toBe(5);
-    expect(run.stderr).toMatch(/LST_PAYLOAD_KEY: not set, but this workflow's payloads are encrypted \(binary\/encrypted\)\. Set LST_PAYLOAD_KEY/);
+  it('status shows the real failure message with the key; without it, says the payloads are encrypted and which variable to set', async () => {
+    const storage = 999_998; // absent, as above
+    await syncError(runSync(t.client, t.taskQueue, 'gcs_sa', storage));
+    const workflowId = syncWorkflowId(TEST_CONNECTION, 'gcs_sa', storage);
+    const withKey = await runCli(['status', workflowId, '--json'], { ...cliEnvFor(sim, t.taskQueue), ...keyEnv });
+    expect(withKey.code, withKey.stderr).toBe(1);
+    expect(JSON.parse(withKey.stdout).error).toEqual({ message: expect.stringContaining('No GCSSAExportStorage matches the given query'), failureType: 'LabelStudio.not_found' });
+
+    const withoutKey = await runCli(['status', workflowId], cliEnvFor(sim, t.taskQueue));
+    expect(withoutKey.code, withoutKey.stderr).toBe(5);
+    expect(withoutKey.stderr).toMatch(/LST_PAYLOAD_KEY: not set, but this workflow's payloads are encrypted \(binary\/encrypted\)\. Set LST_PAYLOAD_KEY/);
   });
 
   interface JsonPayload {
