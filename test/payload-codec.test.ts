@@ -88,6 +88,7 @@ describe('payload encryption (AesGcmPayloadCodec)', () => {
     const [decoded] = await rotated.decode(await old.encode([payload]));
     expect(Buffer.from(decoded!.data!).toString()).toBe('{"a":1}');
     await expect(new AesGcmPayloadCodec('k3', randomBytes(32)).decode(await old.encode([payload]))).rejects.toThrow(/key "k1"/);
+    await expect(new AesGcmPayloadCodec('k1', randomBytes(32)).decode(await old.encode([payload]))).rejects.toThrow(/key "k1" does not decrypt with this process's key of that id/);
     // The same from the environment: the retired key in LST_PAYLOAD_PREVIOUS_KEYS.
     const fromEnv = payloadCodecFromEnv({ LST_PAYLOAD_KEY: randomBytes(32).toString('base64'), LST_PAYLOAD_KEY_ID: 'k2', LST_PAYLOAD_PREVIOUS_KEYS: `k0:${randomBytes(32).toString('base64')}, k1:${key.toString('base64')}` })!;
     const [fromEnvDecoded] = await fromEnv.decode(await old.encode([payload]));

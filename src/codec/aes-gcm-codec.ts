@@ -48,7 +48,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const keyId = Buffer.from(payload.metadata?.[KEY_ID_METADATA] ?? []).toString();
       const key = this.keys.get(keyId);
       if (!key) throw new ValueError(`payload encrypted with key ${JSON.stringify(keyId)}, which this process does not have`);
-      const plain = decrypt(Buffer.from(payload.data ?? []), key);
+      const plain = decrypt(Buffer.from(payload.data ?? []), key, keyId);
       return plain[0] === LEGACY_JSON_START ? fromLegacyJson(JSON.parse(plain.toString()) as LegacyJsonPayload) : temporal.api.common.v1.Payload.decode(plain);
     });
   }
@@ -60,10 +60,15 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
-function decrypt(data: Buffer, key: Buffer): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-  decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+function decrypt(data: Buffer, key: Buffer, keyId: string): Buffer {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    // GCM's own words ("unable to authenticate data") do not say that the key is the likely cause.
+    throw new ValueError(`payload encrypted with key ${JSON.stringify(keyId)} does not decrypt with this process's key of that id: another key under the same id, or altered data`);
+  }
 }
 
 /** The inner payload as versions up to 0.1 encrypted it: metadata values and data in base64. */
