@@ -30,7 +30,18 @@ describe('the prebuilt workflow bundle', () => {
     const dir = build(installedWorkflowSdkVersion());
     writeFileSync(join(dir, ENCODED_FAILURES_BUNDLE_FILE), '// bundle with encoded failures');
     expect(workflowBundleOption(dir, encodedFailureConverterPath())).toEqual({ workflowBundle: { codePath: join(dir, ENCODED_FAILURES_BUNDLE_FILE) } });
-    expect(workflowBundleOption(dir, join(dir, 'my-failure-converter.js'))).toEqual({ workflowsPath: workflowsPath() });
+    const own = join(dir, 'my-failure-converter.js');
+    expect(workflowBundleOption(dir, own)).toEqual({ workflowsPath: workflowsPath() });
+    expect(prebuiltBundleProblem(dir, undefined, own)).toBe(`no prebuilt workflow bundle was built with the data converter's failure converter ${own}: bundling the workflow sources with it at start`);
+    expect(prebuiltBundleProblem(dir, undefined, encodedFailureConverterPath())).toBeUndefined();
+  });
+
+  it('gives way to the sources, saying why, when the bundle for payload encryption is missing from the build', () => {
+    const dir = build(installedWorkflowSdkVersion());
+    expect(prebuiltBundleProblem(dir, undefined, encodedFailureConverterPath())).toBe(
+      'the prebuilt workflow bundle workflow-bundle-encoded-failures.js is missing: bundling the workflow sources at start instead (npm run build writes it)',
+    );
+    expect(workflowBundleOption(dir, encodedFailureConverterPath())).toEqual({ workflowsPath: workflowsPath() });
   });
 
   it('gives way to the sources, saying why, when another SDK version is installed', () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 import { encodedFailureConverterPath } from '../config/payload-encryption';
 
@@ -36,9 +36,10 @@ export function installedWorkflowSdkVersion(): string {
  * Why the prebuilt bundle in `dir` cannot be used, or undefined when it can; absent altogether, it is
  * not a problem (tsx, vitest: the sources are bundled). A bundle carries its own copy of the workflow
  * SDK, which must match the worker's: an npm install that resolved another SDK version than the one
- * the package was built with gets the sources bundled at start instead.
+ * the package was built with gets the sources bundled at start instead. So does a data converter whose
+ * failure converter no prebuilt bundle was built with.
  */
-export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = installedWorkflowSdkVersion()): string | undefined {
+export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = installedWorkflowSdkVersion(), failureConverterPath?: string): string | undefined {
   if (!existsSync(workflowBundlePath(dir))) return undefined;
   let built: string | undefined;
   try {
@@ -46,7 +47,11 @@ export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = i
   } catch {
     built = undefined;
   }
-  if (built === installed) return undefined;
+  if (built === installed) {
+    const codePath = prebuiltBundleFor(dir, failureConverterPath);
+    if (!codePath) return `no prebuilt workflow bundle was built with the data converter's failure converter ${failureConverterPath}: bundling the workflow sources with it at start`;
+    return existsSync(codePath) ? undefined : `the prebuilt workflow bundle ${basename(codePath)} is missing: bundling the workflow sources at start instead (npm run build writes it)`;
+  }
   const which = built ? `was built with @temporalio/workflow ${built}` : `has no ${WORKFLOW_BUNDLE_MANIFEST} naming the SDK it was built with`;
   return `the prebuilt workflow bundle ${which}, but ${installed} is installed: bundling the workflow sources at start instead (pin @temporalio/* to ${built ?? 'the version the package was built with'} to skip this)`;
 }
@@ -59,7 +64,7 @@ export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = i
  */
 export function workflowBundleOption(dir = join(__dirname, '..'), failureConverterPath?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const codePath = prebuiltBundleFor(dir, failureConverterPath);
-  return codePath && existsSync(codePath) && prebuiltBundleProblem(dir) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
+  return codePath && existsSync(codePath) && prebuiltBundleProblem(dir, undefined, failureConverterPath) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
 }
 
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
