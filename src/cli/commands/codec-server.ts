@@ -11,7 +11,7 @@ export const CODEC_AUTH_VARIABLE = 'LST_CODEC_AUTH';
 interface CodecServerFlags {
   port: number;
   host: string;
-  corsOrigin: string[];
+  corsOrigin?: string[];
 }
 
 export function codecServerCommand(): Command {
@@ -22,7 +22,7 @@ export function codecServerCommand(): Command {
     )
     .option('--port <port>', 'port to listen on', wholeNumber(0, 65_535), 8888)
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
-    .option('--cors-origin <origin>', 'origin of a Web UI allowed to call it from the browser, e.g. http://localhost:8233 (repeatable)', collectOrigin, [] as string[])
+    .option('--cors-origin <origin>', 'origin of a Web UI allowed to call it from the browser, e.g. http://localhost:8233 (repeatable)', collectOrigin)
     .action(async (flags: CodecServerFlags) => serveCodec(flags));
 }
 
@@ -31,11 +31,12 @@ async function serveCodec(flags: CodecServerFlags): Promise<void> {
   if (!codec) throw new ConfigError('LST_PAYLOAD_KEY', 'not set', 'The codec server decodes with the key of the workers: set LST_PAYLOAD_KEY (and LST_PAYLOAD_KEY_ID) as on them');
   const authorization = process.env[CODEC_AUTH_VARIABLE]?.trim() || undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const server = createCodecServer({ codec, authorization, corsOrigins: flags.corsOrigin });
+  const origins = flags.corsOrigin ?? [];
+  const server = createCodecServer({ codec, authorization, corsOrigins: origins });
   const url = await server.listen(flags.port, flags.host).catch((err: NodeJS.ErrnoException) => {
     throw invalidInput('--host/--port', `${flags.host}:${flags.port} cannot be listened on (${err.code ?? err.message}): give a free port on an address of this host`);
   });
-  const cors = flags.corsOrigin.length ? `; Web UI origins: ${flags.corsOrigin.join(', ')}` : '; no Web UI origin (--cors-origin)';
+  const cors = origins.length ? `; Web UI origins: ${origins.join(', ')}` : '; no Web UI origin (--cors-origin)';
   log(`codec server on ${url}${cors}; ${authorization ? 'requests must carry the Authorization header' : `no Authorization asked for (${CODEC_AUTH_VARIABLE} is not set)`}`);
   if (!authorization && !isLoopback(flags.host)) log(`warning: listening on ${flags.host} without ${CODEC_AUTH_VARIABLE}: whoever reaches this port can decrypt payloads`);
   await new Promise<void>((resolve) => {
@@ -47,7 +48,7 @@ async function serveCodec(flags: CodecServerFlags): Promise<void> {
 }
 
 /** An origin is scheme, host and port; a trailing slash is forgiven, a path is not. */
-function collectOrigin(text: string, previous: string[]): string[] {
+function collectOrigin(text: string, previous: string[] = []): string[] {
   let url: URL | undefined;
   try {
     url = new URL(text);
