@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createCodecServer } from '../../codec/codec-server';
 import { ConfigError } from '../../config/config-error';
-import { payloadCodecFromEnv } from '../../config/payload-encryption';
 import { invalidInput } from '../../schema/invalid-input';
 import { wholeNumber } from './whole-number';
 
@@ -27,6 +25,10 @@ export function codecServerCommand(): Command {
 }
 
 async function serveCodec(flags: CodecServerFlags): Promise<void> {
+  // Loaded by this command only: the codec brings the protobuf definitions, which --help has no use for.
+  // require, not import(): the command also runs from the sources under tsx's CommonJS hook alone.
+  const { payloadCodecFromEnv } = require('../../config/payload-encryption') as typeof import('../../config/payload-encryption');
+  const { createCodecServer } = require('../../codec/codec-server') as typeof import('../../codec/codec-server');
   const codec = payloadCodecFromEnv();
   if (!codec) throw new ConfigError('LST_PAYLOAD_KEY', 'not set', 'The codec server decodes with the key of the workers: set LST_PAYLOAD_KEY (and LST_PAYLOAD_KEY_ID) as on them');
   const authorization = process.env[CODEC_AUTH_VARIABLE]?.trim() || undefined;
