@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     pool: 'forks',
     globalSetup: ['test/setup/fresh-temporal-server.ts'],
-    setupFiles: ['test/setup/quiet-runtime.ts'],
+    setupFiles: ['test/setup/quiet-runtime.ts', 'test/setup/require-typescript.ts'],
     include: ['test/**/*.test.ts'],
     exclude: ['test/audit/**', 'node_modules/**'],
     testTimeout: 120_000,

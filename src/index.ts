@@ -4,7 +4,7 @@
 export { startStorageSync, runStorageSync, awaitSyncReport, type StartSyncOptions, type StartedSync } from './client/sync-client';
 export { SyncWorkflowError } from './client/sync-failure';
 export { AesGcmPayloadCodec } from './codec/aes-gcm-codec';
-export { dataConverterFromEnv } from './config/payload-encryption';
+export { dataConverterFromEnv, encodedFailureConverterPath } from './config/payload-encryption';
 export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions, type StartedProjectSync } from './client/project-sync-client';
 export {
   createSyncSchedule,

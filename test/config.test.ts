@@ -139,6 +139,7 @@ describe('credentials in configuration', () => {
     'TEMPORAL_PROFILE',
     'LST_PAYLOAD_KEY',
     'LST_PAYLOAD_KEY_ID',
+    'LST_PAYLOAD_PREVIOUS_KEYS',
     'LST_METRICS_ADDRESS',
     'LST_HEALTH_ADDRESS',
     'LST_TRACING',

@@ -19,6 +19,7 @@ const CONSUMER_PACKAGES = [
   '@temporalio/client',
   '@temporalio/common',
   '@temporalio/envconfig',
+  '@temporalio/proto',
   '@temporalio/testing',
   '@temporalio/worker',
   '@temporalio/workflow',
@@ -83,6 +84,13 @@ describe('the packed package', () => {
     const modules = [...bundle.matchAll(/\/\*{3}\/ "([^"]+)"/g)].map((m) => m[1]);
     expect(modules).toContainEqual(expect.stringMatching(/dist\/workflows\/index\.js$/)); // the pattern does find the bundle's modules
     expect(modules.filter((m) => /zod|\/schema\//.test(m!))).toEqual([]);
+  });
+
+  it('ships a second workflow bundle, for payload encryption, that converts workflow failures with its failure converter', () => {
+    const modulesOf = (file: string) => [...readFileSync(join(app, 'node_modules', 'label-studio-temporal', 'dist', file), 'utf8').matchAll(/\/\*{3}\/ "([^"]+)"/g)].map((m) => m[1]);
+    expect(packed).toContain('dist/workflow-bundle-encoded-failures.js');
+    expect(modulesOf('workflow-bundle-encoded-failures.js')).toContainEqual(expect.stringMatching(/dist\/codec\/encoded-failure-converter\.js$/));
+    expect(modulesOf('workflow-bundle.js')).not.toContainEqual(expect.stringMatching(/encoded-failure-converter/));
   });
 
   it('serves named imports from every door to an ES module', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec } from '../src/codec/aes-gcm-codec';
-import { dataConverterFromEnv } from '../src/config/payload-encryption';
+import { dataConverterFromEnv, payloadCodecFromEnv } from '../src/config/payload-encryption';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { readableText } from './helpers/readable-text';
@@ -88,10 +88,17 @@ describe('payload encryption (AesGcmPayloadCodec)', () => {
     const [decoded] = await rotated.decode(await old.encode([payload]));
     expect(Buffer.from(decoded!.data!).toString()).toBe('{"a":1}');
     await expect(new AesGcmPayloadCodec('k3', randomBytes(32)).decode(await old.encode([payload]))).rejects.toThrow(/key "k1"/);
+    await expect(new AesGcmPayloadCodec('k1', randomBytes(32)).decode(await old.encode([payload]))).rejects.toThrow(/key "k1" does not decrypt with this process's key of that id/);
+    // The same from the environment: the retired key in LST_PAYLOAD_PREVIOUS_KEYS.
+    const fromEnv = payloadCodecFromEnv({ LST_PAYLOAD_KEY: randomBytes(32).toString('base64'), LST_PAYLOAD_KEY_ID: 'k2', LST_PAYLOAD_PREVIOUS_KEYS: `k0:${randomBytes(32).toString('base64')}, k1:${key.toString('base64')}` })!;
+    const [fromEnvDecoded] = await fromEnv.decode(await old.encode([payload]));
+    expect(Buffer.from(fromEnvDecoded!.data!).toString()).toBe('{"a":1}');
   });
 
   it('rejects a key that is not 32 bytes of base64, naming the variable', () => {
     expect(() => dataConverterFromEnv({ LST_PAYLOAD_KEY: 'c2hvcnQ=' })).toThrow(/LST_PAYLOAD_KEY.*openssl rand -base64 32/);
+    const previous = `k1:${randomBytes(16).toString('base64')}`;
+    expect(() => dataConverterFromEnv({ LST_PAYLOAD_KEY: key.toString('base64'), LST_PAYLOAD_PREVIOUS_KEYS: previous })).toThrow(/^LST_PAYLOAD_PREVIOUS_KEYS: is not a comma-separated list of id:key/);
     expect(dataConverterFromEnv({})).toBeUndefined();
   });
 });

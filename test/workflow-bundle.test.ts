@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installedWorkflowSdkVersion, prebuiltBundleProblem, workflowBundleOption, workflowsPath, WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_MANIFEST } from '../src/worker/workflow-bundle';
+import { encodedFailureConverterPath } from '../src/config/payload-encryption';
+import { ENCODED_FAILURES_BUNDLE_FILE, installedWorkflowSdkVersion, prebuiltBundleProblem, workflowBundleOption, workflowsPath, WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_MANIFEST } from '../src/worker/workflow-bundle';
 
 describe('the prebuilt workflow bundle', () => {
   const dirs: string[] = [];
@@ -23,6 +24,24 @@ describe('the prebuilt workflow bundle', () => {
     const dir = build(installedWorkflowSdkVersion());
     expect(prebuiltBundleProblem(dir)).toBeUndefined();
     expect(workflowBundleOption(dir)).toEqual({ workflowBundle: { codePath: join(dir, WORKFLOW_BUNDLE_FILE) } });
+  });
+
+  it('is the one built with the failure converter of payload encryption when the data converter has it; the sources for a converter of the user\'s own', () => {
+    const dir = build(installedWorkflowSdkVersion());
+    writeFileSync(join(dir, ENCODED_FAILURES_BUNDLE_FILE), '// bundle with encoded failures');
+    expect(workflowBundleOption(dir, encodedFailureConverterPath())).toEqual({ workflowBundle: { codePath: join(dir, ENCODED_FAILURES_BUNDLE_FILE) } });
+    const own = join(dir, 'my-failure-converter.js');
+    expect(workflowBundleOption(dir, own)).toEqual({ workflowsPath: workflowsPath() });
+    expect(prebuiltBundleProblem(dir, undefined, own)).toBe(`no prebuilt workflow bundle was built with the data converter's failure converter ${own}: bundling the workflow sources with it at start`);
+    expect(prebuiltBundleProblem(dir, undefined, encodedFailureConverterPath())).toBeUndefined();
+  });
+
+  it('gives way to the sources, saying why, when the bundle for payload encryption is missing from the build', () => {
+    const dir = build(installedWorkflowSdkVersion());
+    expect(prebuiltBundleProblem(dir, undefined, encodedFailureConverterPath())).toBe(
+      'the prebuilt workflow bundle workflow-bundle-encoded-failures.js is missing: bundling the workflow sources at start instead (npm run build writes it)',
+    );
+    expect(workflowBundleOption(dir, encodedFailureConverterPath())).toEqual({ workflowsPath: workflowsPath() });
   });
 
   it('gives way to the sources, saying why, when another SDK version is installed', () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { codecServerCommand } from './commands/codec-server';
 import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
@@ -21,6 +22,7 @@ function cliProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(statusCommand());
   program.addCommand(workerCommand());
+  program.addCommand(codecServerCommand());
   // Subcommands do not inherit these: usage errors must reach the catch below, not exit(1).
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;

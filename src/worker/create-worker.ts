@@ -31,9 +31,11 @@ export interface SyncWorker {
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const registry = new LabelStudioClientRegistry(options.labelStudio, options.observeLabelStudio);
   const chosen = Boolean(options.tuning?.workflowBundle || options.tuning?.workflowsPath);
-  const problem = chosen ? undefined : prebuiltBundleProblem();
+  // Workflow failures are converted inside the bundle: it must carry the data converter's failure converter.
+  const failureConverterPath = options.tuning?.dataConverter?.failureConverterPath;
+  const problem = chosen ? undefined : prebuiltBundleProblem(undefined, undefined, failureConverterPath);
   if (problem) Runtime.instance().logger.warn(problem);
-  const code = chosen ? {} : workflowBundleOption();
+  const code = chosen ? {} : workflowBundleOption(undefined, failureConverterPath);
   // A prebuilt bundle has the workflow interceptors compiled in (scripts/bundle-workflows.ts); the
   // SDK ignores (and warns about) modules passed next to one.
   const bundled = Boolean(code.workflowBundle ?? options.tuning?.workflowBundle);

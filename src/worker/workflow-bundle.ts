@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
+import { encodedFailureConverterPath } from '../config/payload-encryption';
 
 /** The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 
-/** Beside the bundle: the @temporalio/workflow version bundled into it. */
+/** The same workflows built with the failure converter of payload encryption (LST_PAYLOAD_KEY): failures are encrypted too. */
+export const ENCODED_FAILURES_BUNDLE_FILE = 'workflow-bundle-encoded-failures.js';
+
+/** Beside the bundles: the @temporalio/workflow version bundled into them. */
 export const WORKFLOW_BUNDLE_MANIFEST = 'workflow-bundle.json';
 
 export interface WorkflowBundleManifest {
@@ -17,6 +21,12 @@ export function workflowBundlePath(dir = join(__dirname, '..')): string {
   return join(dir, WORKFLOW_BUNDLE_FILE);
 }
 
+/** The prebuilt bundle for a data converter's failure converter: none for one of the user's own (the SDK bundles the sources with it). */
+function prebuiltBundleFor(dir: string, failureConverterPath: string | undefined): string | undefined {
+  if (failureConverterPath === undefined) return workflowBundlePath(dir);
+  return failureConverterPath === encodedFailureConverterPath() ? join(dir, ENCODED_FAILURES_BUNDLE_FILE) : undefined;
+}
+
 /** The @temporalio/workflow version installed beside this package: the one a bundle must have been built with. */
 export function installedWorkflowSdkVersion(): string {
   return (JSON.parse(readFileSync(require.resolve('@temporalio/workflow/package.json'), 'utf8')) as { version: string }).version;
@@ -26,9 +36,10 @@ export function installedWorkflowSdkVersion(): string {
  * Why the prebuilt bundle in `dir` cannot be used, or undefined when it can; absent altogether, it is
  * not a problem (tsx, vitest: the sources are bundled). A bundle carries its own copy of the workflow
  * SDK, which must match the worker's: an npm install that resolved another SDK version than the one
- * the package was built with gets the sources bundled at start instead.
+ * the package was built with gets the sources bundled at start instead. So does a data converter whose
+ * failure converter no prebuilt bundle was built with.
  */
-export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = installedWorkflowSdkVersion()): string | undefined {
+export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = installedWorkflowSdkVersion(), failureConverterPath?: string): string | undefined {
   if (!existsSync(workflowBundlePath(dir))) return undefined;
   let built: string | undefined;
   try {
@@ -36,19 +47,24 @@ export function prebuiltBundleProblem(dir = join(__dirname, '..'), installed = i
   } catch {
     built = undefined;
   }
-  if (built === installed) return undefined;
+  if (built === installed) {
+    const codePath = prebuiltBundleFor(dir, failureConverterPath);
+    if (!codePath) return `no prebuilt workflow bundle was built with the data converter's failure converter ${failureConverterPath}: bundling the workflow sources with it at start`;
+    return existsSync(codePath) ? undefined : `the prebuilt workflow bundle ${basename(codePath)} is missing: bundling the workflow sources at start instead (npm run build writes it)`;
+  }
   const which = built ? `was built with @temporalio/workflow ${built}` : `has no ${WORKFLOW_BUNDLE_MANIFEST} naming the SDK it was built with`;
   return `the prebuilt workflow bundle ${which}, but ${installed} is installed: bundling the workflow sources at start instead (pin @temporalio/* to ${built ?? 'the version the package was built with'} to skip this)`;
 }
 
 /**
  * The workflow code a worker loads: the prebuilt bundle in a build (no webpack run at start, less
- * memory) when it was built with the installed workflow SDK, else the workflow sources, which the
- * worker bundles on the fly (tsx, vitest, or an SDK version other than the build's).
+ * memory) when it was built with the installed workflow SDK and the data converter's failure
+ * converter, else the workflow sources, which the worker bundles on the fly with that converter
+ * (tsx, vitest, an SDK version other than the build's, a failure converter of the user's own).
  */
-export function workflowBundleOption(dir = join(__dirname, '..')): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const codePath = workflowBundlePath(dir);
-  return existsSync(codePath) && prebuiltBundleProblem(dir) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
+export function workflowBundleOption(dir = join(__dirname, '..'), failureConverterPath?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const codePath = prebuiltBundleFor(dir, failureConverterPath);
+  return codePath && existsSync(codePath) && prebuiltBundleProblem(dir, undefined, failureConverterPath) === undefined ? { workflowBundle: { codePath } } : { workflowsPath: workflowsPath() };
 }
 
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */

@@ -7,6 +7,7 @@ import { pipelineStateQuery } from '../../workflows/annotation-pipeline';
 import { syncStateQuery } from '../../workflows/sync-export-storage';
 import { projectSyncStateQuery } from '../../workflows/sync-project-exports';
 import { exitOnBadInput } from '../bad-input';
+import { encryptedPayloadsError } from '../encrypted-payloads';
 import { ExitCode, exitCodeForError, exitCodeForOutcome, type ExitCodeValue } from '../exit-codes';
 import { formatProjectReport } from '../format-project-report';
 import { formatReport } from '../format-report';
@@ -57,6 +58,8 @@ export function statusCommand(): Command {
           const [code, text] = d.status.name === 'RUNNING' ? await running(handle, view) : await closed(handle, view);
           process.stdout.write(o.json ? `${JSON.stringify(view, null, 2)}\n` : `${header(view)}${text ? `\n${text}` : ''}\n`);
           return code;
+        }).catch((err: unknown) => {
+          throw encryptedPayloadsError(err) ?? err;
         }),
       );
     });
@@ -64,7 +67,12 @@ export function statusCommand(): Command {
 
 async function running(handle: WorkflowHandle, view: StatusView): Promise<[ExitCodeValue, string]> {
   const query = STATE_QUERIES[view.type];
-  if (query) view.state = await handle.query(query).catch(() => undefined);
+  if (query) {
+    view.state = await handle.query(query).catch((err: unknown) => {
+      if (encryptedPayloadsError(err)) throw err;
+      return undefined;
+    });
+  }
   return [ExitCode.Ok, view.state === undefined ? '' : JSON.stringify(view.state, null, 2)];
 }
 
@@ -84,6 +92,7 @@ async function closed(handle: WorkflowHandle, view: StatusView): Promise<[ExitCo
     await handle.result();
     return [ExitCode.Ok, ''];
   } catch (err) {
+    if (encryptedPayloadsError(err)) throw err; // not the workflow's failure: this process lacks the key
     if (err instanceof SyncWorkflowError || err instanceof ProjectSyncError) {
       view.report = err.report;
       view.error = { message: err.message, failureType: err.failureType ?? null };
