@@ -5,6 +5,7 @@ export { createSyncWorker, type SyncWorkerOptions, type SyncWorker } from './cre
 export { workflowBundleOption, workflowBundlePath, workflowsPath, workflowInterceptorModules } from './workflow-bundle';
 export { runtimeOptions } from './runtime';
 export { syncMetricsSinks } from './metrics';
+export type { SyncMetricsSinks, SyncEnd } from '../workflows/sync-metrics-sink';
 export { loadWorkerConfig } from '../worker';
 export { createActivities, type Activities } from '../activities';
 export { LabelStudioClient, type LabelStudioClientOptions } from '../labelstudio/client';
