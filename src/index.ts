@@ -3,6 +3,7 @@
 // The other doors: label-studio-temporal/worker, /webhooks, /testing.
 export { startStorageSync, runStorageSync, awaitSyncReport, type StartSyncOptions, type StartedSync } from './client/sync-client';
 export { SyncWorkflowError } from './client/sync-failure';
+export { LabelStudioTemporalClientPlugin, type ClientPluginOptions } from './client/client-plugin';
 export { AesGcmPayloadCodec } from './codec/aes-gcm-codec';
 export { dataConverterFromEnv } from './config/payload-encryption';
 export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions, type StartedProjectSync } from './client/project-sync-client';
