@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { detectResourcesSync, envDetectorSync, Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RequestObserver } from '../labelstudio/request-observer';
 import type { Tracing } from './tracing';
 
@@ -20,8 +20,16 @@ export function startOtelTracing(exporter: SpanExporter, batch = true): Tracing 
   const spanProcessor = batch ? new BatchSpanProcessor(exporter) : new SimpleSpanProcessor(exporter);
   const provider = new BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register({ contextManager: new AsyncLocalStorageContextManager() });
+  return { ...otelTracing(spanProcessor, resource), shutdown: () => provider.shutdown() };
+}
+
+/**
+ * Tracing through the global tracer provider as it is (this process's, or one the app registered
+ * itself); the workflow spans go to `spanProcessor` with `resource`. Its shutdown only flushes.
+ */
+export function otelTracing(spanProcessor: SpanProcessor, resource: Resource): Tracing {
   const tracer = trace.getTracer(DEFAULT_SERVICE_NAME);
-  return { tracer, spanProcessor, resource, observe: requestSpans(tracer), shutdown: () => provider.shutdown() };
+  return { tracer, spanProcessor, resource, observe: requestSpans(tracer), shutdown: () => spanProcessor.forceFlush() };
 }
 
 /**

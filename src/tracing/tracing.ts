@@ -46,6 +46,15 @@ export function startTracing(mode: ObservabilityConfig['tracing']): Tracing | un
   }
 }
 
+/**
+ * Tracing through an OpenTelemetry SDK the app set up itself (its global tracer provider and context
+ * manager): the client, activity and Label Studio request spans go through it, the workflow spans
+ * to `spanProcessor` with `resource`.
+ */
+export function tracingWith(spanProcessor: SpanProcessor, resource: Resource): Tracing {
+  return (require('./otel-tracing.js') as typeof import('./otel-tracing.js')).otelTracing(spanProcessor, resource);
+}
+
 let fromEnv: { mode: ObservabilityConfig['tracing']; tracing: Tracing | undefined } | undefined;
 
 /**

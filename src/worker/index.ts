@@ -3,7 +3,7 @@
 export { runWorker } from '../worker';
 export { LabelStudioTemporalPlugin, type LabelStudioTemporalPluginOptions } from './plugin';
 export { createSyncWorker, type SyncWorkerOptions, type SyncWorker } from './create-worker';
-export { startTracing, tracingFromEnv, type Tracing } from '../tracing/tracing';
+export { startTracing, tracingFromEnv, tracingWith, type Tracing } from '../tracing/tracing';
 export { workflowBundleOption, workflowBundlePath, workflowsPath, workflowInterceptorModules } from './workflow-bundle';
 export { runtimeOptions } from './runtime';
 export { loadWorkerConfig } from '../worker';
