@@ -8,6 +8,7 @@ const WORKER_PACKAGES = [
   '@temporalio/client',
   '@temporalio/common',
   '@temporalio/envconfig',
+  '@temporalio/plugin', // the package's worker is a Worker with its plugin (src/worker/plugin.ts)
   '@temporalio/worker',
   '@temporalio/workflow',
   // target counting (verifyTarget) of gcs, s3 and redis storages

@@ -3,6 +3,8 @@
 // The other doors: label-studio-temporal/worker, /webhooks, /testing.
 export { startStorageSync, runStorageSync, awaitSyncReport, type StartSyncOptions, type StartedSync } from './client/sync-client';
 export { SyncWorkflowError } from './client/sync-failure';
+export { LabelStudioTemporalClientPlugin, type ClientPluginOptions } from './client/client-plugin';
+export { startTracing, tracingFromEnv, tracingWith, type Tracing } from './tracing/tracing';
 export { AesGcmPayloadCodec } from './codec/aes-gcm-codec';
 export { dataConverterFromEnv, encodedFailureConverterPath } from './config/payload-encryption';
 export { startProjectSync, runProjectSync, awaitProjectSyncReport, ProjectSyncError, type StartProjectSyncOptions, type StartedProjectSync } from './client/project-sync-client';

@@ -17,7 +17,7 @@ import { startHealthServer } from './worker/health';
 import { createLogger } from './worker/logging';
 import { labelStudioRequestMetrics } from './worker/metrics';
 import { runtimeOptions } from './worker/runtime';
-import { startTracing } from './worker/tracing';
+import { startTracing } from './tracing/tracing';
 
 /**
  * The worker process: configuration from the environment, every workflow and activity of the
@@ -31,10 +31,10 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const logger = createLogger(observability);
   const runtime = Runtime.install(runtimeOptions(observability, logger));
   let worker: Worker | undefined;
-  const tracing = await startTracing(observability.tracing);
-  const observeLabelStudio = observeAll([labelStudioRequestMetrics(runtime.metricMeter, { namespace, taskQueue }), ...(tracing ? [tracing.observe] : [])]);
+  const tracing = startTracing(observability.tracing);
+  const observeLabelStudio = labelStudioRequestMetrics(runtime.metricMeter, { namespace, taskQueue });
   // Its own clients: the checks must not wait behind (or hold up) the syncs' connection pools.
-  const checkClients = new LabelStudioClientRegistry(labelStudio, observeLabelStudio);
+  const checkClients = new LabelStudioClientRegistry(labelStudio, observeAll([observeLabelStudio, ...(tracing ? [tracing.observe] : [])]));
   const connections = new ConnectionMonitor(labelStudio, checkClients, logger);
   const health = observability.healthAddress
     ? await startHealthServer(observability.healthAddress, () => worker?.getState(), () => connections.unready())
@@ -53,7 +53,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
         labelStudio,
         lineage,
         observeLabelStudio,
-        tuning: { dataConverter, interceptors: tracing?.interceptors },
+        tracing,
+        tuning: { dataConverter },
       });
       worker = sync.worker;
       const running = sync.run(); // registers the signal handlers before its first await

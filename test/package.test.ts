@@ -19,6 +19,7 @@ const CONSUMER_PACKAGES = [
   '@temporalio/client',
   '@temporalio/common',
   '@temporalio/envconfig',
+  '@temporalio/plugin',
   '@temporalio/proto',
   '@temporalio/testing',
   '@temporalio/worker',

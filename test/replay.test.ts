@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowInterceptorModules, workflowsPath } from '../src/worker/workflow-bundle';
+import { startOtelTracing } from '../src/tracing/otel-tracing';
+import { LabelStudioTemporalPlugin } from '../src/worker/plugin';
 import { HISTORIES_DIR } from './helpers/record-history';
 
 // Histories recorded from earlier versions (LST_RECORD_HISTORIES=1 npm test) replayed against
@@ -17,18 +19,23 @@ describe('recorded workflow histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(17);
   });
 
-  it('replay without non-determinism against the current workflow code', async () => {
+  // Through the plugin, as every worker loads the workflows; with tracing too, whose workflow
+  // interceptors a worker may gain or lose while syncs run.
+  it.each(['off', 'on'])('replay without non-determinism against the current workflow code, tracing %s', async (mode) => {
+    const tracing = mode === 'on' ? startOtelTracing(new InMemorySpanExporter(), false) : null;
+    const plugin = new LabelStudioTemporalPlugin({ labelStudio: new Map(), lineage: null, dataConverter: null, tracing });
     const histories = files.map((file) => ({
       workflowId: ids[file.replace(/\.json$/, '')] ?? file.replace(/\.json$/, ''),
       history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))),
     }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: workflowsPath(), interceptors: { workflowModules: workflowInterceptorModules() } }, histories)) {
+    for await (const result of Worker.runReplayHistories({ plugins: [plugin] }, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
     expect(replayed).toBe(files.length);
+    await tracing?.shutdown();
   });
 });

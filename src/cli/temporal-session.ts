@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { LabelStudioTemporalClientPlugin } from '../client/client-plugin';
 import { loadLabelStudioConnections } from '../config/label-studio-connections';
 import { dataConverterFromEnv } from '../config/payload-encryption';
 import { taskQueueFromEnv } from '../config/task-queue';
 import { loadTemporalConnectConfig } from '../config/temporal-connection';
 import { startTemporalDevServer } from '../local/temporal-dev-server';
+import { tracingFromEnv } from '../tracing/tracing';
 import { assertConnections } from '../worker/connection-check';
 import { createSyncWorker } from '../worker/create-worker';
 import { cancelGraceFromEnv } from './cancel-grace';
@@ -63,6 +65,9 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
   if (labelStudio) await assertConnections(labelStudio);
   // The client and this process's worker encode payloads as every other worker and client does (LST_PAYLOAD_KEY).
   const dataConverter = dataConverterFromEnv(env);
+  // LST_TRACING: the sync's trace starts at this client (docs/tracing.md); flushed last, once the worker here stopped.
+  const tracing = tracingFromEnv(env);
+  if (tracing) closers.push(() => tracing.shutdown());
   const cancelGraceMs = cancelGraceFromEnv(env);
   const taskQueue = ownWorker && options.ownTaskQueue ? `${taskQueueFromEnv(env)}-cli-${randomUUID()}` : taskQueueFromEnv(env);
   try {
@@ -88,14 +93,14 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
       throw new TemporalUnreachableError(address, err);
     });
     closers.push(() => connection.close());
-    const client = new Client({ connection, namespace, dataConverter });
+    const client = new Client({ connection, namespace, plugins: [new LabelStudioTemporalClientPlugin({ dataConverter: dataConverter ?? null, tracing: tracing ?? null })] });
     await checkNamespace(client.workflowService, namespace, address);
 
     if (labelStudio) {
       installCliRuntime();
       const native = await NativeConnection.connect({ ...(connectionOptions as object), address });
       closers.push(() => native.close());
-      const { worker, run } = await createSyncWorker({ connection: native, namespace, taskQueue, labelStudio, tuning: { dataConverter } });
+      const { worker, run } = await createSyncWorker({ connection: native, namespace, taskQueue, labelStudio, tracing, tuning: { dataConverter } });
       const running = run();
       closers.push(async () => {
         worker.shutdown();

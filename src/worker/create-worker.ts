@@ -1,23 +1,23 @@
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
 import type { LineageConfig } from '../config/lineage';
 import type { RequestObserver } from '../labelstudio/request-observer';
-import { syncMetricsSinks } from './metrics';
+import type { Tracing } from '../tracing/tracing';
+import { LabelStudioTemporalPlugin } from './plugin';
 import { SYNC_WORKER_TUNING } from './tuning';
-import { prebuiltBundleProblem, workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   labelStudio: ReadonlyMap<string, LabelStudioConnection>;
-  /** Told of every Label Studio request (metrics, tracing). */
+  /** Told of every Label Studio request (metrics). */
   observeLabelStudio?: RequestObserver;
   /** Where OpenLineage events of the syncs go; unset, no sync emits any. */
   lineage?: LineageConfig;
-  /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle); they override SYNC_WORKER_TUNING. */
+  /** OpenTelemetry spans of the workflows, activities and Label Studio requests (see docs/tracing.md); unset, none. */
+  tracing?: Tracing;
+  /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle, plugins); they override SYNC_WORKER_TUNING. */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
 
@@ -27,38 +27,25 @@ export interface SyncWorker {
   run(): Promise<void>;
 }
 
-/** A worker that registers every workflow and activity of this package. */
+/**
+ * A worker of this package alone: the package's plugin (see LabelStudioTemporalPlugin) on a worker
+ * tuned for thousands of syncs. Nothing is read from the environment here.
+ */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
-  const registry = new LabelStudioClientRegistry(options.labelStudio, options.observeLabelStudio);
-  const chosen = Boolean(options.tuning?.workflowBundle || options.tuning?.workflowsPath);
-  // Workflow failures are converted inside the bundle: it must carry the data converter's failure converter.
-  const failureConverterPath = options.tuning?.dataConverter?.failureConverterPath;
-  const problem = chosen ? undefined : prebuiltBundleProblem(undefined, undefined, failureConverterPath);
-  if (problem) Runtime.instance().logger.warn(problem);
-  const code = chosen ? {} : workflowBundleOption(undefined, failureConverterPath);
-  // A prebuilt bundle has the workflow interceptors compiled in (scripts/bundle-workflows.ts); the
-  // SDK ignores (and warns about) modules passed next to one.
-  const bundled = Boolean(code.workflowBundle ?? options.tuning?.workflowBundle);
-  const workflowModules = [...(bundled ? [] : workflowInterceptorModules()), ...(options.tuning?.interceptors?.workflowModules ?? [])];
+  const plugin = new LabelStudioTemporalPlugin({
+    labelStudio: options.labelStudio,
+    lineage: options.lineage ?? null,
+    observeLabelStudio: options.observeLabelStudio,
+    dataConverter: options.tuning?.dataConverter ?? null,
+    tracing: options.tracing ?? null,
+  });
   const worker = await Worker.create({
-    ...code,
     ...SYNC_WORKER_TUNING,
     ...options.tuning,
-    interceptors: { ...options.tuning?.interceptors, workflowModules },
-    sinks: { ...syncMetricsSinks(Runtime.instance().metricMeter), ...options.tuning?.sinks },
+    plugins: [plugin, ...(options.tuning?.plugins ?? [])],
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(registry, options.lineage),
   });
-  return {
-    worker,
-    run: async () => {
-      try {
-        await worker.run();
-      } finally {
-        await registry.close();
-      }
-    },
-  };
+  return { worker, run: () => worker.run() };
 }

@@ -1,7 +1,9 @@
 // label-studio-temporal/worker: the worker process or an app's own worker. Loads @temporalio/worker and
 // undici; a target's SDK (GCS, S3, Redis) only when a sync counts objects at a target of that kind.
 export { runWorker } from '../worker';
+export { LabelStudioTemporalPlugin, type LabelStudioTemporalPluginOptions } from './plugin';
 export { createSyncWorker, type SyncWorkerOptions, type SyncWorker } from './create-worker';
+export { startTracing, tracingFromEnv, tracingWith, type Tracing } from '../tracing/tracing';
 export { workflowBundleOption, workflowBundlePath, workflowsPath, workflowInterceptorModules } from './workflow-bundle';
 export { runtimeOptions } from './runtime';
 export { syncMetricsSinks } from './metrics';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 import { encodedFailureConverterPath } from '../config/payload-encryption';
 
 /** The workflow bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
@@ -70,6 +70,33 @@ export function workflowBundleOption(dir = join(__dirname, '..'), failureConvert
 /** The workflows entry point, compiled (dist) or as TypeScript source (tsx, vitest): the bundler takes both. */
 export function workflowsPath(): string {
   return workflowModule('index');
+}
+
+/** The module name src/workflows/with-user-workflows.ts loads the worker's own workflows by. */
+const USER_WORKFLOWS = '__label_studio_temporal_user_workflows__';
+
+type WebpackConfigHook = NonNullable<BundleOptions['webpackConfigHook']>;
+
+/**
+ * The workflow code of a worker whose own workflows (`own`, its workflowsPath; none: only this
+ * package's) sit beside this package's in its one bundle: a module exporting both, with the
+ * bundler told where `own` is. Applied twice (the worker's options, then its bundler's), it
+ * changes nothing the second time.
+ */
+export function besideOwnWorkflows(own: string | undefined, hook: WebpackConfigHook | undefined): { workflowsPath: string; webpackConfigHook?: WebpackConfigHook } {
+  const ours = workflowsPath();
+  const combined = workflowModule('with-user-workflows');
+  if (own === undefined || own === ours) return { workflowsPath: ours, webpackConfigHook: hook };
+  if (own === combined) return { workflowsPath: combined, webpackConfigHook: hook };
+  return {
+    workflowsPath: combined,
+    webpackConfigHook: (config) => {
+      const configured = hook ? hook(config) : config;
+      const alias = configured.resolve?.alias;
+      if (Array.isArray(alias)) return { ...configured, resolve: { ...configured.resolve, alias: [...alias, { name: USER_WORKFLOWS, alias: own, onlyModule: true }] } };
+      return { ...configured, resolve: { ...configured.resolve, alias: { ...alias, [`${USER_WORKFLOWS}$`]: own } } };
+    },
+  };
 }
 
 /** The interceptors bundled with the workflows: the sync metrics. The prebuilt bundle includes them too. */

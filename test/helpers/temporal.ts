@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { LabelStudioConnection } from '../../src/config/label-studio-connections';
 import type { DataConverter } from '@temporalio/common';
+import { LabelStudioTemporalClientPlugin } from '../../src/client/client-plugin';
 import { createSyncWorker, type SyncWorkerOptions } from '../../src/worker/create-worker';
 import { rememberSecret } from './secrets';
 
@@ -27,7 +28,7 @@ export function labelStudioConnection(name: string, baseUrl: string, apiKey: str
   return { name, baseUrl, apiKey, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 };
 }
 
-export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabelStudio' | 'lineage'> {
+export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabelStudio' | 'lineage' | 'tracing'> {
   /** Given to both the worker and the client (payload encryption). */
   dataConverter?: DataConverter;
   interceptors?: NonNullable<SyncWorkerOptions['tuning']>['interceptors'];
@@ -44,7 +45,8 @@ export async function startTestWorker(connections: LabelStudioConnection[], opti
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, dataConverter: options.dataConverter });
+  const plugin = new LabelStudioTemporalClientPlugin({ dataConverter: options.dataConverter ?? null, tracing: options.tracing ?? null });
+  const client = new Client({ connection, namespace, plugins: [plugin] });
   const { worker, run } = await createSyncWorker({
     connection: nativeConnection,
     namespace,
@@ -52,6 +54,7 @@ export async function startTestWorker(connections: LabelStudioConnection[], opti
     labelStudio: new Map(connections.map((c) => [c.name, c])),
     observeLabelStudio: options.observeLabelStudio,
     lineage: options.lineage,
+    tracing: options.tracing,
     tuning: { ...options.tuning, dataConverter: options.dataConverter, interceptors: options.interceptors },
   });
   const running = run();
