@@ -1,3 +1,4 @@
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
@@ -16,6 +17,11 @@ export interface SyncWorkerOptions {
   observeLabelStudio?: RequestObserver;
   /** Where OpenLineage events of the syncs go; unset, no sync emits any. */
   lineage?: LineageConfig;
+  /**
+   * The Worker Deployment Version this worker runs as (workerDeploymentFromEnv); unset, it is
+   * unversioned. Each workflow declares whether it is pinned or auto-upgrades (docs/upgrades.md).
+   */
+  deployment?: WorkerDeploymentVersion;
   /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle); they override SYNC_WORKER_TUNING. */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
@@ -40,6 +46,9 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
   const worker = await Worker.create({
     ...code,
     ...SYNC_WORKER_TUNING,
+    // The default serves only runs begun before versioning was turned on (the package's workflows declare
+    // theirs, see versioning-behavior.ts): they go on moving to the current version, as unversioned runs did.
+    ...(options.deployment && { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } }),
     ...options.tuning,
     interceptors: { ...options.tuning?.interceptors, workflowModules },
     connection: options.connection,
