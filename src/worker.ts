@@ -9,6 +9,7 @@ import { loadObservabilityConfig } from './config/observability';
 import { dataConverterFromEnv } from './config/payload-encryption';
 import { taskQueueFromEnv } from './config/task-queue';
 import { loadTemporalConnectConfig } from './config/temporal-connection';
+import { workerDeploymentFromEnv } from './config/worker-deployment';
 import { LabelStudioClientRegistry } from './labelstudio/client-registry';
 import { observeAll } from './labelstudio/request-observer';
 import { ConnectionMonitor } from './worker/connection-monitor';
@@ -25,7 +26,7 @@ import { startTracing } from './tracing/tracing';
  * Logs, metrics, health and tracing as the environment asks (see docs/operating.md).
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { labelStudio, taskQueue, temporal, observability, dataConverter, lineage } = loadWorkerConfig(env);
+  const { labelStudio, taskQueue, temporal, observability, dataConverter, lineage, deployment } = loadWorkerConfig(env);
   const { connectionOptions, namespace = 'default' } = temporal;
   const address = connectionOptions.address ?? 'localhost:7233';
   const logger = createLogger(observability);
@@ -52,6 +53,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
         taskQueue,
         labelStudio,
         lineage,
+        deployment,
         observeLabelStudio,
         tracing,
         tuning: { dataConverter },
@@ -59,7 +61,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       worker = sync.worker;
       const running = sync.run(); // registers the signal handlers before its first await
       logger.info(
-        { taskQueue, namespace, connections: [...labelStudio.keys()], metrics: observability.metricsAddress ?? null, health: health?.address ?? null, tracing: observability.tracing, payloadEncryption: dataConverter !== undefined, lineage: lineage?.transport ?? 'off' },
+        { taskQueue, namespace, connections: [...labelStudio.keys()], metrics: observability.metricsAddress ?? null, health: health?.address ?? null, tracing: observability.tracing, payloadEncryption: dataConverter !== undefined, lineage: lineage?.transport ?? 'off', deployment: deployment ?? null },
         `label-studio-temporal worker: task queue ${taskQueue}, namespace ${namespace}, Label Studio connections: ${[...labelStudio.keys()].join(', ')}`,
       );
       await running;
@@ -83,6 +85,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv) {
     observability: loadObservabilityConfig(env),
     dataConverter: dataConverterFromEnv(env),
     lineage: loadLineageConfig(env),
+    deployment: workerDeploymentFromEnv(env),
   };
 }
 

@@ -6,6 +6,7 @@ import { ConfigError } from '../src/config/config-error';
 import { loadLabelStudioConnections } from '../src/config/label-studio-connections';
 import { redact } from '../src/config/redact';
 import { loadTemporalConnectConfig } from '../src/config/temporal-connection';
+import { workerDeploymentFromEnv } from '../src/config/worker-deployment';
 import { loadTargetConfig } from '../src/targets/target-config';
 import { loadWorkerConfig } from '../src/worker';
 import { rememberSecret } from './helpers/secrets';
@@ -70,6 +71,24 @@ describe('the Temporal address', () => {
   it.each(['http://localhost:7233', 'localhost:7233/ns', 'local host:7233', 'localhost:', 'localhost:0', 'localhost:65536', ':7233'])('refuses %s, naming TEMPORAL_ADDRESS', (address) => {
     expect(() => loadTemporalConnectConfig({ TEMPORAL_ADDRESS: address })).toThrow(ConfigError);
     expect(() => loadTemporalConnectConfig({ TEMPORAL_ADDRESS: address })).toThrow(/^TEMPORAL_ADDRESS: is not a host:port address/);
+  });
+});
+
+describe('the Worker Deployment Version (TEMPORAL_DEPLOYMENT_NAME, TEMPORAL_WORKER_BUILD_ID)', () => {
+  it('is read from both variables, and absent (unversioned) when neither is set', () => {
+    expect(workerDeploymentFromEnv({ TEMPORAL_DEPLOYMENT_NAME: ' ls-sync ', TEMPORAL_WORKER_BUILD_ID: '1.4.0' })).toEqual({ deploymentName: 'ls-sync', buildId: '1.4.0' });
+    expect(workerDeploymentFromEnv({ TEMPORAL_DEPLOYMENT_NAME: ' ', TEMPORAL_WORKER_BUILD_ID: '' })).toBeUndefined();
+    expect(loadWorkerConfig({ LABEL_STUDIO_URL: 'http://ls:8080', LABEL_STUDIO_API_KEY: 'k1', TEMPORAL_DEPLOYMENT_NAME: 'ls-sync', TEMPORAL_WORKER_BUILD_ID: 'v2' }).deployment).toEqual({ deploymentName: 'ls-sync', buildId: 'v2' });
+  });
+
+  it.each([
+    [{ TEMPORAL_WORKER_BUILD_ID: '1.4.0' }, /^TEMPORAL_DEPLOYMENT_NAME: is unset while TEMPORAL_WORKER_BUILD_ID is set/],
+    [{ TEMPORAL_DEPLOYMENT_NAME: 'ls-sync' }, /^TEMPORAL_WORKER_BUILD_ID: is unset while TEMPORAL_DEPLOYMENT_NAME is set/],
+    [{ TEMPORAL_DEPLOYMENT_NAME: 'ls.sync', TEMPORAL_WORKER_BUILD_ID: '1.4.0' }, /^TEMPORAL_DEPLOYMENT_NAME: contains "\." or ":"/],
+    [{ TEMPORAL_DEPLOYMENT_NAME: 'ls-sync', TEMPORAL_WORKER_BUILD_ID: '__unversioned__' }, /^TEMPORAL_WORKER_BUILD_ID: is __unversioned__/],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => workerDeploymentFromEnv(env)).toThrow(ConfigError);
+    expect(() => workerDeploymentFromEnv(env)).toThrow(message);
   });
 });
 

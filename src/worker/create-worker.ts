@@ -1,3 +1,4 @@
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { LabelStudioConnection } from '../config/label-studio-connections';
 import type { LineageConfig } from '../config/lineage';
@@ -17,6 +18,11 @@ export interface SyncWorkerOptions {
   lineage?: LineageConfig;
   /** OpenTelemetry spans of the workflows, activities and Label Studio requests (see docs/tracing.md); unset, none. */
   tracing?: Tracing;
+  /**
+   * The Worker Deployment Version this worker runs as (workerDeploymentFromEnv); unset, it is
+   * unversioned. Each workflow declares whether it is pinned or auto-upgrades (docs/upgrades.md).
+   */
+  deployment?: WorkerDeploymentVersion;
   /** Extra worker settings (tuning, interceptors, a data converter, a prebuilt workflow bundle, plugins); they override SYNC_WORKER_TUNING. */
   tuning?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>>;
 }
@@ -41,6 +47,9 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Sync
   });
   const worker = await Worker.create({
     ...SYNC_WORKER_TUNING,
+    // The default serves only runs begun before versioning was turned on (the package's workflows declare
+    // theirs, see versioning-behavior.ts): they go on moving to the current version, as unversioned runs did.
+    ...(options.deployment && { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' } }),
     ...options.tuning,
     plugins: [plugin, ...(options.tuning?.plugins ?? [])],
     connection: options.connection,

@@ -14,6 +14,7 @@ export { LabelStudioClient, type LabelStudioClientOptions } from '../labelstudio
 export { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 export { LabelStudioError, type LabelStudioErrorKind } from '../labelstudio/errors';
 export { loadLabelStudioConnections, type LabelStudioConnection } from '../config/label-studio-connections';
+export { workerDeploymentFromEnv } from '../config/worker-deployment';
 export { ConfigError } from '../config/config-error';
 export { countTarget } from '../targets/count-target';
 export { loadTargetConfig, type TargetConfig, type GcsTargetConfig, type S3TargetConfig, type RedisTargetConfig, type RootMapping } from '../targets/target-config';

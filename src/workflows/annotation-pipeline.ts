@@ -10,6 +10,7 @@ import { runBatch } from './pipeline-run-batch';
 import { resolveInput } from './resolve-input';
 import type { AnnotationPipelineInput, BatchRecord, PipelinePhase, PipelineState } from './pipeline-types';
 import { PROJECT_KEY } from './search-attributes';
+import { declareVersioningBehavior } from './versioning-behavior';
 
 export const pipelineStateQuery = defineQuery<PipelineState>('pipelineState');
 
@@ -102,3 +103,7 @@ export async function annotationPipeline(input: AnnotationPipelineInput): Promis
   // this task completes makes the server reject the continue-as-new and replay with it included.
   return continueAsNew<typeof annotationPipeline>({ ...input, carry: { pending, batchesDone, recent, seen, journals } });
 }
+// Auto-upgrading: a pipeline lives for months, so it cannot hold an old worker version; it moves to the
+// current one at its next workflow task. Each run continues as new after a few batches, so a patch in
+// it is needed only by the runs that started before the change (docs/upgrades.md).
+declareVersioningBehavior(annotationPipeline, 'AUTO_UPGRADE');

@@ -1,6 +1,7 @@
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LineageEventInput } from '../lineage/run-event';
+import { declareVersioningBehavior } from './versioning-behavior';
 
 /** An endpoint that is down gets retries for an hour; after that the event is given up, logged. */
 const { emitLineage } = proxyActivities<Activities>({
@@ -21,3 +22,5 @@ export async function emitLineageEvent(input: LineageEventInput): Promise<void> 
     log.warn('OpenLineage event not delivered', { eventType: input.eventType, runId: input.runId, error: err.cause?.message ?? err.message });
   }
 }
+// Pinned: it lasts an hour at most, so the version that started it may finish it.
+declareVersioningBehavior(emitLineageEvent, 'PINNED');

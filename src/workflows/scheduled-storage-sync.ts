@@ -19,6 +19,7 @@ import { resolveInput } from './resolve-input';
 import type { SyncReport } from './sync-report';
 import { syncWorkflowId } from './workflow-ids';
 import { inputCheckedMemo } from './input-checked-memo';
+import { declareVersioningBehavior } from './versioning-behavior';
 
 /**
  * What a storage schedule runs. A schedule names its runs after itself, so the run starts the
@@ -66,3 +67,5 @@ export async function scheduledStorageSync(input: SyncExportStorageInput): Promi
     throw err;
   }
 }
+// Pinned like the sync it starts or waits for: it lives no longer than that sync.
+declareVersioningBehavior(scheduledStorageSync, 'PINNED');

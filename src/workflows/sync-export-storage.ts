@@ -31,6 +31,7 @@ import { resolveInput } from './resolve-input';
 import { RunLineage } from './run-lineage';
 import { judgeTargetCount, judgeTargetKeys, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
+import { declareVersioningBehavior } from './versioning-behavior';
 
 export const syncStateQuery = defineQuery<SyncState>('syncState');
 
@@ -116,6 +117,9 @@ export async function syncExportStorage(input: SyncExportStorageInput): Promise<
     throw err;
   }
 }
+// Pinned (with Worker Deployment Versioning): a sync ends on the worker version that started it, so a
+// release never replays a running sync with other code (docs/upgrades.md).
+declareVersioningBehavior(syncExportStorage, 'PINNED');
 
 class SyncRun {
   private readonly startedAt = new Date();

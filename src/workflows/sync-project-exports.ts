@@ -31,6 +31,7 @@ import { PROJECT_KEY, STORAGE_KEY, SYNC_STATUS } from './search-attributes';
 import { CANCELLATION_REPORT_MEMO } from './sync-report';
 import { syncStorageAsChild } from './sync-storage-child';
 import { storageKey, syncWorkflowId } from './workflow-ids';
+import { declareVersioningBehavior } from './versioning-behavior';
 
 export const projectSyncStateQuery = defineQuery<ProjectSyncState>('projectSyncState');
 
@@ -91,6 +92,10 @@ export async function syncProjectExports(input: SyncProjectExportsInput): Promis
   }
   return report;
 }
+// Auto-upgrading: it moves to the current worker version at its next workflow task, so the syncs it
+// starts after a release run the new code and the old version drains in one sync's time, not a whole
+// project's. It does not continue as new: a change to it still needs patched() (docs/upgrades.md).
+declareVersioningBehavior(syncProjectExports, 'AUTO_UPGRADE');
 
 async function list(cfg: ResolvedProjectSyncInput): Promise<StorageSummary[]> {
   try {
