@@ -3,13 +3,13 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
-  defineQuery,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { projectSyncStateQuery } from './state-queries';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities, StorageSummary } from '../activities';
 import { FailureType } from '../failure-types';
@@ -31,8 +31,6 @@ import { PROJECT_KEY, STORAGE_KEY, SYNC_STATUS } from './search-attributes';
 import { CANCELLATION_REPORT_MEMO } from './sync-report';
 import { syncStorageAsChild } from './sync-storage-child';
 import { storageKey, syncWorkflowId } from './workflow-ids';
-
-export const projectSyncStateQuery = defineQuery<ProjectSyncState>('projectSyncState');
 
 const { listExportStorages } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
