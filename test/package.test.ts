@@ -169,7 +169,7 @@ describe('the CLI', () => {
   it('loads no module of the Temporal worker for --help and --version, though it is installed', async () => {
     for (const args of [['--help'], ['--version']]) {
       const record = join(app, `loaded${args[0]}.json`);
-      const run = await cli(app, args, { LOADED_MODULES: record }, ['-r', './loaded-modules.cjs']);
+      const run = await cli(app, args, { LOADED_MODULES: record }, ['-r', join(__dirname, 'helpers', 'loaded-modules.cjs')]);
       expect(run.code).toBe(0);
       const loaded = JSON.parse(readFileSync(record, 'utf8')) as string[];
       expect(loaded).toContainEqual(expect.stringMatching(/label-studio-temporal\/dist\/cli\/main\.js$/)); // the record is of the CLI
