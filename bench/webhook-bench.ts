@@ -28,7 +28,7 @@ import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import type { WebhookResult } from '../src/webhooks';
 import { EventJournal } from '../src/webhooks/event-journal';
-import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { pipelineStateQuery } from '../src/workflows/state-queries';
 import { eventsCounted } from '../src/workflows/events-counted';
 import type { PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';

@@ -1,5 +1,5 @@
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { exitCodeForError } from './cli/exit-codes';
+import { exitCodeForError } from './cli/error-exit-code';
 import { checkNamespace } from './cli/temporal-checks';
 import { TemporalUnreachableError } from './cli/temporal-unreachable';
 import { ConfigError } from './config/config-error';

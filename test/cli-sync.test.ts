@@ -99,21 +99,26 @@ describe('label-studio-temporal sync', () => {
     expect(run.stderr).not.toContain('label-studio.invalid');
   });
 
-  it('prints one line per retried activity, with the stack only at LOG_LEVEL=debug', async () => {
+  it("logs its worker through the package's logger: one line per retried activity, LOG_LEVEL and LOG_FORMAT as the worker reads them", async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 1 });
     const faults = () => sim.injectFault({ kind: 'status', status: 503, times: 2, match: { method: 'GET', path: `/api/storages/export/gcs_sa/${id}` } });
     faults();
     const quiet = await sync(['gcs_sa', String(id), '--json']);
     expect(quiet.code).toBe(0);
-    const retries = quiet.stderr.split('\n').filter((line) => line.startsWith('warn: Activity failed: readStorage attempt'));
+    const retries = quiet.stderr.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} WARN +Activity failed \{.*"activityType":"readStorage"/.test(line));
     expect(retries).toHaveLength(2); // the local first read, then the read activity's first try
-    expect(retries[0]).toMatch(/: HTTP 503/);
-    expect(quiet.stderr).not.toMatch(/^\s+at /m);
+    expect(retries[0]).toMatch(/HTTP 503/);
+    expect(quiet.stderr).not.toMatch(/^\s+at /m); // no multi-line SDK blocks
+    expect(quiet.stderr).not.toMatch(/ (INFO|DEBUG) /); // warn unless LOG_LEVEL says otherwise
 
     faults();
-    const debug = await sync(['gcs_sa', String(id), '--json'], { LOG_LEVEL: 'debug' });
+    const debug = await sync(['gcs_sa', String(id), '--json'], { LOG_LEVEL: 'debug', LOG_FORMAT: 'json' });
     expect(debug.code).toBe(0);
-    expect(debug.stderr).toMatch(/^\s+at /m);
+    expect(debug.stderr).not.toMatch(/^\s+at /m);
+    const entries = debug.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg: string; name: string; error?: { stack: string } });
+    expect(entries.some((e) => e.level === 20)).toBe(true);
+    expect(entries.every((e) => e.name === 'label-studio-temporal')).toBe(true);
+    expect(entries.find((e) => e.msg === 'Activity failed')?.error?.stack).toMatch(/\n\s+at /); // the stack, inside its JSON line
   });
 
   it('exits 5 on a configuration error, naming the variable', async () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { oneLine } from '../src/cli/cli-logger';
+import { cliLogConfig } from '../src/cli/cli-runtime';
 import { loadObservabilityConfig, logLevelFromEnv, type ObservabilityConfig } from '../src/config/observability';
 import { createLogger, temporalLogger } from '../src/worker/logging';
 
@@ -39,15 +39,11 @@ describe('the worker logger', () => {
 });
 
 describe("the CLI's worker logger", () => {
-  it('prints an activity failure as one line: activity, attempt and the first line of the error', () => {
-    const error = new Error('Label Studio [default] read s3 storage 4: HTTP 503\n    at send (client.ts:1:1)');
-    const line = oneLine({ level: 'WARN', message: 'Activity failed', meta: { activityType: 'readStorage', attempt: 3, error, taskToken: 'abc' }, timestampNanos: 0n });
-    expect(line).toBe('warn: Activity failed: readStorage attempt 3: Label Studio [default] read s3 storage 4: HTTP 503');
-  });
-
-  it("prints the workflow's retry line with its delay", () => {
-    const line = oneLine({ level: 'WARN', message: 'sync failed; retrying after a backoff', meta: { attempt: 1, delayMs: 60_000, workflowId: 'w' }, timestampNanos: 0n });
-    expect(line).toBe('warn: sync failed; retrying after a backoff (next in 60000 ms)');
+  it('is the worker\'s logger: LOG_LEVEL and LOG_FORMAT as the worker reads them, warn and pretty when unset', () => {
+    expect(cliLogConfig({})).toEqual({ logLevel: 'warn', logFormat: 'pretty' });
+    expect(cliLogConfig({}, 'error')).toEqual({ logLevel: 'error', logFormat: 'pretty' });
+    expect(cliLogConfig({ LOG_LEVEL: ' DEBUG ', LOG_FORMAT: 'JSON' }, 'error')).toEqual({ logLevel: 'debug', logFormat: 'json' });
+    expect(() => cliLogConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT: "xml" .*Use json .* or pretty/);
   });
 
   it('reads LOG_LEVEL alone, with its own fallback', () => {

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeForError, ExitCode } from '../src/cli/exit-codes';
+import { exitCodeForError } from '../src/cli/error-exit-code';
+import { ExitCode } from '../src/cli/exit-codes';
 import { awaitSyncReport, startStorageSync } from '../src/client/sync-client';
 import { FailureType } from '../src/failure-types';
 import { LabelStudioClient } from '../src/labelstudio/client';

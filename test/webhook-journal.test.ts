@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureType } from '../src/failure-types';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { createWebhookReceiver, type WebhookReceiver } from '../src/webhooks';
-import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { pipelineStateQuery } from '../src/workflows/state-queries';
 import { eventsCounted } from '../src/workflows/events-counted';
 import type { PipelineState } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';

@@ -13,7 +13,7 @@ import type { LabelStudioSimulator } from '../src/simulator';
 import { FailureType } from '../src/failure-types';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions, type WebhookResult } from '../src/webhooks';
 import type { PipelineEnded } from '../src/webhooks/pipeline-watch';
-import { pipelineStateQuery } from '../src/workflows/annotation-pipeline';
+import { pipelineStateQuery } from '../src/workflows/state-queries';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import type { DownstreamInput, PipelineState } from '../src/workflows/pipeline-types';
 import { rememberSecret } from './helpers/secrets';

@@ -42,9 +42,9 @@ async function runDemo(type: string | undefined, id: string | undefined, options
   if (local && (type || id)) {
     throw new ConfigError('LABEL_STUDIO_URL', 'not set', 'Set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY to sync your own storage, or run the demo without arguments');
   }
-  // The in-process worker logs bundles, activities and each retry with its stack: a demo reader wants the
-  // progress lines and the report, which say the same.
-  installCliRuntime({ logLevel: 'ERROR' });
+  // The in-process worker logs each retry with its error: a demo reader wants the progress lines and the
+  // report, which say the same; errors only, unless LOG_LEVEL says otherwise.
+  installCliRuntime({ defaultLevel: 'error' });
   const closers: Array<() => Promise<void>> = [];
   try {
     let demo: DemoLabelStudio | undefined;

@@ -1,26 +1,34 @@
-import { Runtime, type LogLevel } from '@temporalio/worker';
-import { logLevelFromEnv } from '../config/observability';
-import { cliLogger } from './cli-logger';
+import { Runtime } from '@temporalio/worker';
+import { logFormatFromEnv, logLevelFromEnv, type LogLevelName, type ObservabilityConfig } from '../config/observability';
+import { createLogger, temporalLogger } from '../worker/logging';
 
 let installed = false;
+
+/**
+ * How the CLI's in-process worker logs: through the worker's own logger (pino), so LOG_LEVEL and
+ * LOG_FORMAT mean what they mean for `label-studio-temporal worker`. Unset, warnings and errors only
+ * (the CLI prints its own progress), as readable lines (a person reads a CLI's stderr; LOG_FORMAT=json
+ * for a collector).
+ */
+export function cliLogConfig(env: NodeJS.ProcessEnv, defaultLevel: LogLevelName = 'warn'): Pick<ObservabilityConfig, 'logLevel' | 'logFormat'> {
+  return { logLevel: logLevelFromEnv(env, defaultLevel), logFormat: logFormatFromEnv(env, 'pretty') };
+}
 
 /**
  * Installs the Temporal Runtime of a CLI process, before its first worker or native connection.
  * The Runtime's default SIGINT/SIGTERM handlers would stop the in-process worker while the command
  * still waits on its workflow; without them the CLI keeps the order (see cancel-on-signal): cancel
  * the workflow, let this worker run the cancellation, then stop the worker. Later calls do nothing.
- * SDK lines print one a line (see cli-logger), with their details only at LOG_LEVEL=debug or trace.
  */
-export function installCliRuntime(options: { logLevel?: LogLevel } = {}): void {
+export function installCliRuntime(options: { defaultLevel?: LogLevelName; env?: NodeJS.ProcessEnv } = {}): void {
   if (installed) return;
-  // LOG_LEVEL as the worker reads it; unset, warnings and errors only (the CLI prints its own progress).
-  const level = options.logLevel ?? (logLevelFromEnv(process.env, 'warn').toUpperCase() as LogLevel);
+  const logger = createLogger(cliLogConfig(options.env ?? process.env, options.defaultLevel));
   Runtime.install({
     shutdownSignals: [],
     // Native (core) logs print to stdout by default, into --json output (seen: a WARN when a cancelled
     // activity completes); forwarded, they go through the logger to stderr.
     telemetryOptions: { logging: { forward: {} } },
-    logger: cliLogger(level),
+    logger: temporalLogger(logger),
   });
   installed = true;
 }

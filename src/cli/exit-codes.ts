@@ -1,13 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { SyncWorkflowError } from '../client/sync-failure';
-import { ConfigError } from '../config/config-error';
-import { FailureType } from '../failure-types';
-import { ConnectionCheckError } from '../worker/connection-problem';
 import type { SyncOutcome } from '../workflows/sync-report';
-import { NoWorkerError } from './no-worker';
-import { TemporalUnreachableError } from './temporal-unreachable';
 
-/** Exit codes scripts can rely on, the same for every command (docs/cli.md, Exit codes). */
+/**
+ * Exit codes scripts can rely on, the same for every command (docs/cli.md, Exit codes). Which error gives
+ * which code is error-exit-code's: that table loads the Temporal client, this one loads nothing.
+ */
 export const ExitCode = {
   Ok: 0,
   SyncFailed: 1,
@@ -25,27 +21,4 @@ export function exitCodeForOutcome(outcome: SyncOutcome): ExitCodeValue {
   if (outcome === 'completed_with_errors') return ExitCode.CompletedWithErrors;
   if (outcome === 'cancelled') return ExitCode.Cancelled;
   return ExitCode.SyncFailed;
-}
-
-const UNREACHABLE_TYPES = new Set([`${FailureType.LabelStudio}.connection`, `${FailureType.LabelStudio}.timeout`, FailureType.LabelStudioUnreachable]);
-
-export function exitCodeForError(err: unknown): ExitCodeValue {
-  if (err instanceof ConfigError) return ExitCode.Config;
-  if (err instanceof TemporalUnreachableError || err instanceof NoWorkerError) return ExitCode.Unreachable;
-  if (err instanceof ConnectionCheckError) return err.problem.configuration ? ExitCode.Config : ExitCode.Unreachable;
-  const type = err instanceof SyncWorkflowError ? err.failureType : err instanceof ApplicationFailure ? err.type : undefined;
-  if (type === FailureType.InvalidInput) return ExitCode.BadInput;
-  if (type === FailureType.UnknownConnection) return ExitCode.Config;
-  if (type && UNREACHABLE_TYPES.has(type)) return ExitCode.Unreachable;
-  if (type === FailureType.SyncCompletedWithErrors) return ExitCode.CompletedWithErrors;
-  if (type === 'Cancelled') return ExitCode.Cancelled;
-  if (err instanceof SyncWorkflowError) return ExitCode.SyncFailed;
-  if (isConnectionError(err)) return ExitCode.Unreachable;
-  return ExitCode.SyncFailed;
-}
-
-/** Temporal's client raises plain errors when the server cannot be reached. */
-function isConnectionError(err: unknown): boolean {
-  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''}`;
-  return /TransportError|UNAVAILABLE|ECONNREFUSED|Failed to connect|connection refused|DEADLINE_EXCEEDED/i.test(text);
 }

@@ -7,9 +7,14 @@ import { syncCommand } from './commands/sync';
 import { syncProjectCommand } from './commands/sync-project';
 import { webhooksCommand } from './commands/webhooks';
 import { workerCommand } from './commands/worker';
-import { ExitCode, exitCodeForError } from './exit-codes';
+import { ExitCode } from './exit-codes';
 import { packageVersion } from './package-version';
 
+/**
+ * The commands with their flags. What a command runs is imported when it runs (src/cli/actions), so
+ * --help and --version load commander and these definitions only, and an install with the Temporal
+ * client but not the worker runs every command that needs no worker in this process.
+ */
 function cliProgram(): Command {
   const program = new Command('label-studio-temporal')
     .description('Durable Label Studio export-storage syncs on Temporal')
@@ -44,6 +49,7 @@ export async function runCommand(program: Command, argv: string[]): Promise<numb
       process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
     } else {
       process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
+      const { exitCodeForError } = await import('./error-exit-code.js'); // loads the Temporal client: not for --help
       process.exitCode = exitCodeForError(err);
     }
   }

@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { LabelStudioTemporalClientPlugin } from '../client/client-plugin';
 import { loadLabelStudioConnections } from '../config/label-studio-connections';
 import { dataConverterFromEnv } from '../config/payload-encryption';
 import { taskQueueFromEnv } from '../config/task-queue';
 import { loadTemporalConnectConfig } from '../config/temporal-connection';
-import { startTemporalDevServer } from '../local/temporal-dev-server';
 import { tracingFromEnv } from '../tracing/tracing';
 import { assertConnections } from '../worker/connection-check';
-import { createSyncWorker } from '../worker/create-worker';
 import { cancelGraceFromEnv } from './cancel-grace';
-import { installCliRuntime } from './cli-runtime';
 import { assertWorkerPolls, checkNamespace } from './temporal-checks';
 import { TemporalUnreachableError } from './temporal-unreachable';
+import { importWorkerPart } from './worker-not-installed';
 
 export interface TemporalSession {
   client: Client;
@@ -60,6 +57,10 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
   };
   const hasLabelStudio = Boolean(env.LABEL_STUDIO_URL || env.LABEL_STUDIO_CONNECTIONS);
   const ownWorker = options.worker === 'always' || (options.worker === 'auto' && (embedded || hasLabelStudio));
+  // Loaded only to run a worker here; without the worker packages (a client-only install) this fails first, in one line.
+  const cliWorker = ownWorker
+    ? await importWorkerPart(workerReason(options.worker, embedded), () => import('./cli-worker.js'), 'pass --worker never and run the worker elsewhere (TEMPORAL_ADDRESS set)')
+    : undefined;
   const labelStudio = ownWorker ? loadLabelStudioConnections(env) : undefined; // a configuration error before any server
   // A wrong URL or key ends the command in seconds (exit 5; 4 when Label Studio does not answer), not at the sync's timeout.
   if (labelStudio) await assertConnections(labelStudio);
@@ -77,6 +78,7 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
     let connectionOptions: Parameters<typeof Connection.connect>[0] = {};
     if (embedded) {
       log('TEMPORAL_ADDRESS is not set: starting an embedded Temporal dev server…');
+      const { startTemporalDevServer } = await import('../local/temporal-dev-server.js');
       const server = await startTemporalDevServer({ dbFilename: options.dbFilename });
       closers.push(() => server.stop());
       address = server.address;
@@ -96,16 +98,8 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
     const client = new Client({ connection, namespace, plugins: [new LabelStudioTemporalClientPlugin({ dataConverter: dataConverter ?? null, tracing: tracing ?? null })] });
     await checkNamespace(client.workflowService, namespace, address);
 
-    if (labelStudio) {
-      installCliRuntime();
-      const native = await NativeConnection.connect({ ...(connectionOptions as object), address });
-      closers.push(() => native.close());
-      const { worker, run } = await createSyncWorker({ connection: native, namespace, taskQueue, labelStudio, tracing, tuning: { dataConverter } });
-      const running = run();
-      closers.push(async () => {
-        worker.shutdown();
-        await running;
-      });
+    if (cliWorker && labelStudio) {
+      closers.push(await cliWorker.startCliWorker({ connectionOptions: { ...(connectionOptions as object), address }, namespace, taskQueue, labelStudio, dataConverter, tracing }));
     } else if (options.requireWorker) {
       await assertWorkerPolls(client, namespace, taskQueue);
     }
@@ -114,4 +108,9 @@ export async function openTemporalSession(options: SessionOptions, env: NodeJS.P
     await close();
     throw err;
   }
+}
+
+function workerReason(worker: SessionOptions['worker'], embedded: boolean): string {
+  if (worker === 'always') return 'a worker in this process (--worker always)';
+  return `a worker in this process (--worker auto, ${embedded ? 'as TEMPORAL_ADDRESS is not set' : 'as LABEL_STUDIO_URL or LABEL_STUDIO_CONNECTIONS is set'})`;
 }

@@ -65,6 +65,13 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv, fallback: LogLevelName):
   return lowerCase(env.LOG_LEVEL) === undefined ? fallback : parsed.data;
 }
 
+/** LOG_FORMAT alone, for the CLI; `fallback` when unset. */
+export function logFormatFromEnv(env: NodeJS.ProcessEnv, fallback: ObservabilityConfig['logFormat']): ObservabilityConfig['logFormat'] {
+  const parsed = schema.shape.LOG_FORMAT.safeParse(env.LOG_FORMAT);
+  if (!parsed.success) throw new ConfigError('LOG_FORMAT', `${JSON.stringify(env.LOG_FORMAT)} ${parsed.error.issues[0]!.message}`, FIXES.LOG_FORMAT);
+  return lowerCase(env.LOG_FORMAT) === undefined ? fallback : parsed.data;
+}
+
 /** Splits host:port for node:http (which wants the IPv6 host without brackets). */
 export function hostAndPort(address: string): { host: string; port: number } {
   const colon = address.lastIndexOf(':');

@@ -1,9 +1,6 @@
 export { createWebhookReceiver, type WebhookReceiver } from './receiver';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH } from './receiver-defaults';
 export {
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_MAX_CONNECTIONS,
-  DEFAULT_SECRET_HEADER,
-  MIN_SECRET_LENGTH,
   receiverOptionsSchema,
   resolveReceiverOptions,
   type WebhookReceiverOptions,

@@ -4,15 +4,10 @@ import { invalidInput } from '../schema/invalid-input';
 import { checkPipelineInput } from '../client/check-input';
 import { closestName } from '../schema/did-you-mean';
 import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_EVENTS } from './event-journal';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER, DEFAULT_SECRET_HEADER, MIN_SECRET_LENGTH } from './receiver-defaults';
 import type { PipelineStartOptions } from './signal-pipeline';
 import type { PipelineEnded } from './pipeline-watch';
 
-export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-export const MIN_SECRET_LENGTH = 16;
-export const DEFAULT_MAX_CONNECTIONS = 1_000;
-export const DEFAULT_MAX_CONNECTIONS_PER_PEER = 256;
-export const DEFAULT_IDLE_TIMEOUT_MS = 2_000;
 /** Bodies nested deeper are refused (400) before JSON.parse: Label Studio's payloads nest a handful of levels. */
 export const MAX_JSON_DEPTH = 64;
 

@@ -1,4 +1,5 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { pipelineStateQuery } from './state-queries';
 import type { ProjectCounters } from '../labelstudio/project-counters';
 import { annotationEventsSignal } from './annotation-events';
 import { markDelivery, type JournalMarks } from './journal-deliveries';
@@ -8,11 +9,9 @@ import { IDLE_END_PATCH, PROJECT_CHECK_PATCH, projectMissing, type PipelineEnd }
 import { countersDiffer, readCounters, RECONCILE_PATCH, reconcileBatch } from './pipeline-reconcile';
 import { runBatch } from './pipeline-run-batch';
 import { resolveInput } from './resolve-input';
-import type { AnnotationPipelineInput, BatchRecord, PipelinePhase, PipelineState } from './pipeline-types';
+import type { AnnotationPipelineInput, BatchRecord, PipelinePhase } from './pipeline-types';
 import { PROJECT_KEY } from './search-attributes';
 import { declareVersioningBehavior } from './versioning-behavior';
-
-export const pipelineStateQuery = defineQuery<PipelineState>('pipelineState');
 
 const RECENT_BATCHES = 10;
 

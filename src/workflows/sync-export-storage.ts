@@ -4,7 +4,6 @@ import {
   CancellationScope,
   CancelledFailure,
   TimeoutFailure,
-  defineQuery,
   isCancellation,
   log,
   patched,
@@ -16,6 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { syncStateQuery } from './state-queries';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities, AwaitSyncEndResult, PollHeartbeat, ReadStorageOptions, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import type { EtaReport } from '../activities/sync-eta';
@@ -32,8 +32,6 @@ import { RunLineage } from './run-lineage';
 import { judgeTargetCount, judgeTargetKeys, uncountedTarget, type TargetVerification } from './target-verification';
 import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 import { declareVersioningBehavior } from './versioning-behavior';
-
-export const syncStateQuery = defineQuery<SyncState>('syncState');
 
 /**
  * Workflows started before this id existed take any trigger failure as "no sync started" and

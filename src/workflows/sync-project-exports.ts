@@ -3,13 +3,13 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
-  defineQuery,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { projectSyncStateQuery } from './state-queries';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities, StorageSummary } from '../activities';
 import { FailureType } from '../failure-types';
@@ -32,8 +32,6 @@ import { CANCELLATION_REPORT_MEMO } from './sync-report';
 import { syncStorageAsChild } from './sync-storage-child';
 import { storageKey, syncWorkflowId } from './workflow-ids';
 import { declareVersioningBehavior } from './versioning-behavior';
-
-export const projectSyncStateQuery = defineQuery<ProjectSyncState>('projectSyncState');
 
 const { listExportStorages } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelStudioJson, startLabelStudio, type RunningLabelStudio } from '../../dev/local/label-studio-server';
 import { addAnnotations, seedLabelStudio, type SeededProject } from '../../dev/local/label-studio-seed';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookResult } from '../../src/webhooks';
-import { pipelineStateQuery } from '../../src/workflows/annotation-pipeline';
+import { pipelineStateQuery } from '../../src/workflows/state-queries';
 import type { DownstreamInput, PipelineState } from '../../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../../src/workflows/project-ids';
 import { rememberSecret } from '../helpers/secrets';

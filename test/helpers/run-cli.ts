@@ -38,11 +38,11 @@ export interface SpawnedCli {
 }
 
 /**
- * The CLI as a process that gets signalled: node itself with tsx's loader, not the tsx wrapper, which
- * answers a signal with its own 128+n exit code.
+ * The CLI as a process that gets signalled: node itself with tsx's loaders, not the tsx wrapper, which
+ * answers a signal with its own 128+n exit code. Both loaders: the commands import what they run with import().
  */
 export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 600_000): SpawnedCli {
-  const child = spawn(process.execPath, ['-r', 'tsx/cjs', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
