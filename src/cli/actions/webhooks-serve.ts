@@ -68,11 +68,13 @@ export async function serveWebhooks(flags: ServeFlags): Promise<void> {
       if (!err.syscall) throw err; // not the socket's: the journal's own error, say
       throw invalidInput('--host/--port', `${flags.host}:${flags.port} cannot be listened on (${err.code ?? err.message}): give a free port on an address of this host`);
     });
-    log(`listening on ${url}; Label Studio webhooks must send the ${flags.secretHeader} header`);
-    await new Promise<void>((resolve) => {
+    // Listening for the signals before saying so: a supervisor that stops it on that line must not kill it.
+    const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    log(`listening on ${url}; Label Studio webhooks must send the ${flags.secretHeader} header`);
+    await stopped;
     log('stopping');
     await receiver.close();
   } finally {
