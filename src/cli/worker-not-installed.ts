@@ -1,7 +1,7 @@
 /** The packages a worker needs beyond the client: optional peers, which a client-only install leaves out. */
-const WORKER_PACKAGE = /^(@temporalio\/(?:worker|workflow|activity|core-bridge))(?:\/|$)/;
+const WORKER_PACKAGE = /^(@temporalio\/(?:worker|workflow|activity|core-bridge|plugin))(?:\/|$)/;
 
-export const WORKER_INSTALL_COMMAND = 'npm install @temporalio/worker @temporalio/activity @temporalio/workflow';
+export const WORKER_INSTALL_COMMAND = 'npm install @temporalio/worker @temporalio/activity @temporalio/workflow @temporalio/plugin';
 
 /** A command needs a worker in this process, and this install has only the client: exit 5, in one line. */
 export class WorkerNotInstalledError extends Error {
