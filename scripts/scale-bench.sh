@@ -2,10 +2,10 @@
 # Scale run (not part of npm test): N concurrent syncs against the simulator with 1 and 2 worker processes,
 # on (a) the Temporal dev server and (b) with --postgres, a real Temporal server (built from the Go module
 # proxy) on PostgreSQL (Debian's), both started here and stopped on exit.
-#   bash scripts/scale-bench.sh [--syncs 100,1000] [--workers 1,2] [--postgres] [--no-dev] [--tuning JSON]
+#   bash scripts/scale-bench.sh [--syncs 100,1000] [--workers 1,2] [--postgres] [--no-dev] [--tuning JSON] [--burst-priority 4]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SYNCS=100,1000 WORKERS=1,2 POSTGRES=0 DEV=1 TUNING='{}'
+SYNCS=100,1000 WORKERS=1,2 POSTGRES=0 DEV=1 TUNING='{}' BURST_PRIORITY=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --syncs) SYNCS=$2; shift ;;
@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do
     --postgres) POSTGRES=1 ;;
     --no-dev) DEV=0 ;;
     --tuning) TUNING=$2; shift ;;
+    --burst-priority) BURST_PRIORITY=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -23,7 +24,7 @@ BIN=${LST_TEMPORAL_BIN:-$HOME/.cache/label-studio-temporal/temporal-server-$TEMP
 bash scripts/install.sh >/dev/null
 
 if [ "$DEV" = 1 ]; then
-  nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING"
+  nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --burst-priority "$BURST_PRIORITY"
 fi
 [ "$POSTGRES" = 1 ] || exit 0
 
@@ -81,5 +82,5 @@ npx tsx -e 'import { SEARCH_ATTRIBUTE_DEFINITIONS as d } from "./src/workflows/s
     "$TEMPORAL" operator search-attribute create --address "127.0.0.1:$FE_PORT" --namespace default --name "$name" --type "$type" >/dev/null
   done
 sleep 12 # the namespace reaches every service's cache
-nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --address "127.0.0.1:$FE_PORT" \
+nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --burst-priority "$BURST_PRIORITY" --address "127.0.0.1:$FE_PORT" \
   --server-match "$BIN/server,postgres: temporal,$WORK/pg" --label "Temporal $TEMPORAL_VERSION + PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
