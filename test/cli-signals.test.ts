@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { spawnCli } from './helpers/run-cli';
+import { startSlowAnswersProxy } from './helpers/slow-answers-proxy';
 import { cliEnvFor, startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
@@ -75,6 +76,24 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
     expect(await statusOf(syncWorkflowId(TEST_CONNECTION, 'gcs', id))).toBe('CANCELLED');
   });
 
+  it('sync: a signal while the start is in flight still cancels the workflow the start created', async () => {
+    // The server creates the workflow; its answer reaches the CLI 1.5 s later: the signal comes in between.
+    const proxy = await startSlowAnswersProxy(env.TEMPORAL_ADDRESS!, 1_500);
+    try {
+      const id = endlessStorage();
+      const workflowId = syncWorkflowId(TEST_CONNECTION, 's3', id);
+      const cli = spawnCli(['sync', 's3', String(id), '-c', TEST_CONNECTION, ...fast, '--json', '--worker', 'never'], { ...env, TEMPORAL_ADDRESS: proxy.address });
+      await until(() => statusOf(workflowId).then(() => true, () => false));
+      cli.kill('SIGTERM');
+      const run = await cli.done;
+      expect(run.code, run.stderr).toBe(6);
+      expect(JSON.parse(run.stdout)).toMatchObject({ failureType: 'Cancelled', report: { outcome: 'cancelled' } });
+      expect(await statusOf(workflowId)).toBe('CANCELLED');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   describe('when no worker runs the cancellation', () => {
     /** `--worker never` on a queue whose only worker stops once the sync runs: the cancellation stays unprocessed. */
     async function waitingWithoutWorker(json: string[] = [], grace = '120000') {
@@ -117,3 +136,8 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
     });
   });
 });
+
+/** Polls `check` every 50 ms until it holds (the test's own timeout bounds the wait). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+}

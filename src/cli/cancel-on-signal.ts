@@ -12,6 +12,35 @@ export interface CancelOnSignalOptions {
   log: (line: string) => void;
   /** How long the cancelled workflow gets to report before the CLI exits without its report (see cancel-grace). */
   graceMs: number;
+  /** A signal held while the workflow was being started (holdSignals), acted on at once; asked once these listeners are in place. */
+  arrived?: () => HandledSignal | undefined;
+}
+
+/**
+ * Holds SIGINT and SIGTERM while a command starts its workflow: without a listener, a signal then
+ * kills the process by default and leaves the workflow it has just started running, uncancelled.
+ * `handOver()` stops holding and answers the first signal that came, if any, for cancelOnSignal.
+ */
+export function holdSignals(): { handOver(): HandledSignal | undefined } {
+  let first: HandledSignal | undefined;
+  const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const listener = () => {
+      first ??= signal;
+    };
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
+  return {
+    handOver: () => {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+      return first;
+    },
+  };
+}
+
+/** The exit code of a run stopped by `signal` without waiting for a report. */
+export function signalExitCode(signal: HandledSignal): number {
+  return SIGNAL_EXIT_CODES[signal];
 }
 
 /**
@@ -45,6 +74,8 @@ export function cancelOnSignal(options: CancelOnSignalOptions): () => void {
     process.on(signal, listener);
     return [signal, listener] as const;
   });
+  const arrived = options.arrived?.();
+  if (arrived) onSignal(arrived);
   return () => {
     released = true;
     if (received) return;

@@ -4,7 +4,8 @@ import type { StorageType } from '../../labelstudio/storage-types';
 import type { SyncExportStorageInput } from '../../schema/sync-input';
 import type { SyncOptions } from '../commands/sync';
 import { policyFrom } from '../commands/policy-options';
-import { ExitCode, type ExitCodeValue } from '../exit-codes';
+import { holdSignals, signalExitCode } from '../cancel-on-signal';
+import { ExitCode } from '../exit-codes';
 import { followSyncToTheEnd } from '../follow-sync';
 import { checkJoinedSync } from '../joined-sync';
 import { openTemporalSession } from '../temporal-session';
@@ -15,11 +16,12 @@ function toInput(type: string, id: number, o: SyncOptions): SyncExportStorageInp
 }
 
 /** `sync <type> <id>`: starts (or joins) the storage's sync workflow and follows it to its report. */
-export async function runSync(type: string, id: number, options: SyncOptions): Promise<ExitCodeValue> {
+export async function runSync(type: string, id: number, options: SyncOptions): Promise<number> {
   const input = toInput(type, id, options);
   checkSyncInput(input); // bad input fails before a server is started or reached
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openTemporalSession({ worker: options.worker, log: err, requireWorker: !options.detach, ownTaskQueue: !options.detach });
+  const held = holdSignals(); // from here on, a signal cancels the workflow this run starts
   try {
     const started = await startStorageSync(session.client, input, {
       taskQueue: session.taskQueue,
@@ -29,11 +31,13 @@ export async function runSync(type: string, id: number, options: SyncOptions): P
     err(`${started.joined ? 'joined the running' : 'started'} workflow ${started.workflowId}`);
     if (options.detach) {
       process.stdout.write(options.json ? `${JSON.stringify({ workflowId: started.workflowId, joined: started.joined })}\n` : `${started.workflowId}\n`);
-      return ExitCode.Ok;
+      const signal = held.handOver();
+      return signal ? signalExitCode(signal) : ExitCode.Ok;
     }
     await checkJoinedSync(session, started, err);
-    return await followSyncToTheEnd(started, Boolean(options.json), session.cancelGraceMs, err);
+    return await followSyncToTheEnd(started, Boolean(options.json), session.cancelGraceMs, err, () => held.handOver());
   } finally {
+    held.handOver();
     await session.close();
   }
 }
