@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pipelineStateQuery } from '../src/workflows/state-queries';
+import { pipelineStateQuery } from '../src/workflows/pipeline-types';
 import { pipelineWorkflowId } from '../src/workflows/project-ids';
 import { runCli, type CliRun } from './helpers/run-cli';
 import { rememberSecret } from './helpers/secrets';

@@ -1,6 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { syncStateQuery } from '../workflows/state-queries';
-import type { SyncState } from '../workflows/sync-report';
+import { syncStateQuery, type SyncState } from '../workflows/sync-report';
 import { followQuery, type StopFollowing } from './follow-query';
 
 /**

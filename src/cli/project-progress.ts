@@ -1,6 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { ProjectSyncState } from '../workflows/project-sync-report';
-import { projectSyncStateQuery } from '../workflows/state-queries';
+import { projectSyncStateQuery, type ProjectSyncState } from '../workflows/project-sync-report';
 import { followQuery, type StopFollowing } from './follow-query';
 
 /** Prints the fan-out's progress (through the projectSyncState query) when it changes, to stderr. */

@@ -1,5 +1,4 @@
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { pipelineStateQuery } from './state-queries';
 import type { ProjectCounters } from '../labelstudio/project-counters';
 import { annotationEventsSignal } from './annotation-events';
 import { markDelivery, type JournalMarks } from './journal-deliveries';
@@ -9,7 +8,7 @@ import { IDLE_END_PATCH, PROJECT_CHECK_PATCH, projectMissing, type PipelineEnd }
 import { countersDiffer, readCounters, RECONCILE_PATCH, reconcileBatch } from './pipeline-reconcile';
 import { runBatch } from './pipeline-run-batch';
 import { resolveInput } from './resolve-input';
-import type { AnnotationPipelineInput, BatchRecord, PipelinePhase } from './pipeline-types';
+import { pipelineStateQuery, type AnnotationPipelineInput, type BatchRecord, type PipelinePhase } from './pipeline-types';
 import { PROJECT_KEY } from './search-attributes';
 import { declareVersioningBehavior } from './versioning-behavior';
 

@@ -2,6 +2,8 @@
 export { syncExportStorage } from './sync-export-storage';
 export { syncProjectExports } from './sync-project-exports';
 export { annotationPipeline } from './annotation-pipeline';
-export { syncStateQuery, projectSyncStateQuery, pipelineStateQuery } from './state-queries';
+export { syncStateQuery } from './sync-report';
+export { projectSyncStateQuery } from './project-sync-report';
+export { pipelineStateQuery } from './pipeline-types';
 export { scheduledStorageSync } from './scheduled-storage-sync';
 export { emitLineageEvent } from './emit-lineage-event';

@@ -1,3 +1,4 @@
+import type { QueryDefinition } from '@temporalio/common';
 import type { ProjectCounters } from '../labelstudio/project-counters';
 import type { AnnotationAction } from './annotation-events';
 import type { JournalMarks } from './journal-deliveries';
@@ -61,3 +62,7 @@ export interface PipelineState {
   /** The project's counters as last read (null before the first read, or without reconciliation). */
   seen: ProjectCounters | null;
 }
+
+// What defineQuery returns, written out: clients and the CLI query it without loading @temporalio/workflow,
+// which a client-only install does not have.
+export const pipelineStateQuery = { type: 'query', name: 'pipelineState' } as QueryDefinition<PipelineState, [], 'pipelineState'>;

@@ -1,3 +1,4 @@
+import type { QueryDefinition } from '@temporalio/common';
 import { FailureType } from '../failure-types';
 import type { StorageType } from '../labelstudio/storage-types';
 import type { SyncReport } from './sync-report';
@@ -44,6 +45,10 @@ export interface ProjectSyncState {
   running: string[];
   done: StorageSyncEntry[];
 }
+
+// What defineQuery returns, written out: clients and the CLI query it without loading @temporalio/workflow,
+// which a client-only install does not have.
+export const projectSyncStateQuery = { type: 'query', name: 'projectSyncState' } as QueryDefinition<ProjectSyncState, [], 'projectSyncState'>;
 
 export function countResults(entries: StorageSyncEntry[]): ProjectSyncReport['counts'] {
   const count = (r: StorageSyncResult) => entries.filter((e) => e.result === r).length;

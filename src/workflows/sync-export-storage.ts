@@ -15,7 +15,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { syncStateQuery } from './state-queries';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities, AwaitSyncEndResult, PollHeartbeat, ReadStorageOptions, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import type { EtaReport } from '../activities/sync-eta';
@@ -30,7 +29,7 @@ import { syncInputDefaults } from './fill-defaults';
 import { resolveInput } from './resolve-input';
 import { RunLineage } from './run-lineage';
 import { judgeTargetCount, judgeTargetKeys, uncountedTarget, type TargetVerification } from './target-verification';
-import { CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
+import { syncStateQuery, CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
 import { declareVersioningBehavior } from './versioning-behavior';
 
 /**

@@ -9,7 +9,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { projectSyncStateQuery } from './state-queries';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities, StorageSummary } from '../activities';
 import { FailureType } from '../failure-types';
@@ -22,6 +21,7 @@ import {
   countResults,
   projectOutcome,
   PROJECT_SYNC_FAILED,
+  projectSyncStateQuery,
   type ProjectSyncOutcome,
   type ProjectSyncReport,
   type ProjectSyncState,

@@ -1,3 +1,4 @@
+import type { QueryDefinition } from '@temporalio/common';
 import type { EtaReport } from '../activities/sync-eta';
 import type { StorageSnapshot } from '../activities/types';
 import type { StorageType } from '../labelstudio/storage-types';
@@ -55,6 +56,10 @@ export interface SyncState {
   phaseSince: string;
   attempts: SyncAttemptRecord[];
 }
+
+// What defineQuery returns, written out: clients and the CLI query it without loading @temporalio/workflow,
+// which a client-only install does not have.
+export const syncStateQuery = { type: 'query', name: 'syncState' } as QueryDefinition<SyncState, [], 'syncState'>;
 
 /** Memo key holding the report of a cancelled sync (a cancelled workflow keeps no failure details). */
 export const CANCELLATION_REPORT_MEMO = 'cancellationReport';
