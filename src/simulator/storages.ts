@@ -276,17 +276,18 @@ export class StorageStore {
     const count = outcome.count ?? DEFAULT_COUNT;
     // Progress follows this job's clock, so a skipped clock shows the progress made in the skipped span.
     const startedMs = this.clock.now();
-    const step = (): void => {
-      const elapsed = this.clock.now() - startedMs;
+    // The first step runs at the start (elapsed 0, whatever the clock read since): a ping there would move
+    // time_last_ping past time_in_progress before any progress was made.
+    const step = (elapsed: number): void => {
       if (elapsed >= runMs) {
         this.finish(record, outcome, meta, count);
         done();
         return;
       }
       if (elapsed > 0) this.ping(record, meta, Math.floor((count * elapsed) / runMs), count);
-      this.later(record, job, Math.min(PING_MS, runMs - elapsed), step);
+      this.later(record, job, Math.min(PING_MS, runMs - elapsed), () => step(this.clock.now() - startedMs));
     };
-    step();
+    step(0);
   }
 
   /** info_update_progress: saves last_sync_count and meta only. */
