@@ -6,7 +6,8 @@ import { runSync } from './helpers/sync-run';
 
 // The poll places its checks by what Label Studio reports (progress pings every 5 s, the previous
 // sync's duration) and says so in the report. Real Temporal server, simulated Label Studio.
-describe('ETA-driven polling', () => {
+// Both wait out 10 s syncs: side by side.
+describe.concurrent('ETA-driven polling', () => {
   const env = simulatedLabelStudioPerFile();
   const DEFAULT_POLL: SyncPolicy = { poll: { initial: '2s', coefficient: 1.5, max: '15s' } };
 

@@ -148,7 +148,9 @@ describe('syncExportStorage', () => {
     }
   });
 
-  it('recovers from 5xx, 429 with Retry-After and connection resets without a second sync', async () => {
+  // These wait on real retry backoff and response timeouts, not the CPU: they run side by side (each on its own
+  // storage, with faults matched to its path).
+  it.concurrent('recovers from 5xx, 429 with Retry-After and connection resets without a second sync', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 1500 }] });
     const path = new RegExp(`/api/storages/export/gcs_sa/${id}`);
     sim.injectFault({ kind: 'status', status: 503, match: { method: 'GET', path } });
@@ -173,7 +175,7 @@ describe('syncExportStorage', () => {
     await keep('gcs_sa', id, 'transient-errors-recovered');
   });
 
-  it('treats a sync POST that keeps answering 500 as a failed attempt, retried per the policy', async () => {
+  it.concurrent('treats a sync POST that keeps answering 500 as a failed attempt, retried per the policy', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed' }] });
     const path = `/api/storages/export/gcs_sa/${id}/sync`;
     // Five quick tries per attempt: the whole first attempt is refused, the second one goes through.
@@ -186,7 +188,7 @@ describe('syncExportStorage', () => {
     await keep('gcs_sa', id, 'trigger-refused-confirmed-then-completed');
   });
 
-  it('fails with Label Studio\'s error once every attempt was refused', async () => {
+  it.concurrent('fails with Label Studio\'s error once every attempt was refused', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project });
     const path = `/api/storages/export/gcs_sa/${id}/sync`;
     sim.injectFault({ kind: 'status', status: 500, times: 10, detail: 'Absolute local path does not exist', match: { method: 'POST', path } });
@@ -197,7 +199,7 @@ describe('syncExportStorage', () => {
     expect(sim.syncsStarted('gcs_sa', id)).toBe(0);
   });
 
-  it('does not trigger a second sync when the POST landed but its answer was lost', async () => {
+  it.concurrent('does not trigger a second sync when the POST landed but its answer was lost', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 200 }] });
     sim.injectFault({ kind: 'lose-response', match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
     const report = await runSync(t.client, t.taskQueue, 'gcs_sa', id);
@@ -208,7 +210,7 @@ describe('syncExportStorage', () => {
     await keep('gcs_sa', id, 'lost-post-answer');
   });
 
-  it('does not guess when the trigger gives up: its POST had landed, so it waits for that sync', async () => {
+  it.concurrent('does not guess when the trigger gives up: its POST had landed, so it waits for that sync', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
     const storage = `/api/storages/export/gcs_sa/${id}`;
     sim.injectFault({ kind: 'delay', ms: 0, match: { method: 'GET', path: storage } }); // the baseline read passes
@@ -224,7 +226,7 @@ describe('syncExportStorage', () => {
     await keep('gcs_sa', id, 'trigger-gave-up-post-landed');
   });
 
-  it('waits out a POST that Label Studio registers only after the client gave up, instead of posting again', async () => {
+  it.concurrent('waits out a POST that Label Studio registers only after the client gave up, instead of posting again', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
     // The test worker waits 10 s for an answer; this POST reaches Label Studio 12 s after it was sent.
     sim.injectFault({ kind: 'hold', ms: 12_000, match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
@@ -235,7 +237,7 @@ describe('syncExportStorage', () => {
     expect(sim.syncsStarted('gcs_sa', id)).toBe(1);
   });
 
-  it('starts every later attempt from a fresh read: a sync started meanwhile is joined, not doubled', async () => {
+  it.concurrent('starts every later attempt from a fresh read: a sync started meanwhile is joined, not doubled', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'completed', runMs: 300 }] });
     sim.injectFault({ kind: 'status', status: 500, times: 5, detail: 'Bucket not found', match: { method: 'POST', path: `/api/storages/export/gcs_sa/${id}/sync` } });
     const { handle } = await startSync(t.client, t.taskQueue, 'gcs_sa', id, { retryBackoff: { initial: '3s' } });
