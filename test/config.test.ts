@@ -49,8 +49,18 @@ describe('Label Studio connections from the environment', () => {
     expect(loadLabelStudioConnections({ ...base, LABEL_STUDIO_MAX_RESPONSE_BYTES: '1000' }).get('default')!.maxResponseBytes).toBe(1000);
   });
 
+  it('reads the request budget, 25 per second unless set, per connection over the shared one', () => {
+    const env = { LABEL_STUDIO_URL: 'http://ls:8080', LABEL_STUDIO_API_KEY: 'k', LABEL_STUDIO_CONNECTIONS: 'eu,us', LABEL_STUDIO_EU_URL: 'http://eu', LABEL_STUDIO_EU_API_KEY: 'k', LABEL_STUDIO_US_URL: 'http://us', LABEL_STUDIO_US_API_KEY: 'k' };
+    const budgets = (extra: Record<string, string>) => [...loadLabelStudioConnections({ ...env, ...extra }).values()].map((c) => c.requestsPerSecond);
+    expect(budgets({})).toEqual([25, 25, 25]);
+    expect(budgets({ LABEL_STUDIO_REQUESTS_PER_SECOND: '0.5', LABEL_STUDIO_US_REQUESTS_PER_SECOND: 'unlimited' })).toEqual([0.5, 0.5, 'unlimited']);
+    expect(budgets({ LABEL_STUDIO_EU_REQUESTS_PER_SECOND: ' 40 ' })).toEqual([25, 40, 25]);
+  });
+
   it.each([
     [{ LABEL_STUDIO_URL: 'http://ls', LABEL_STUDIO_API_KEY: 'k', LABEL_STUDIO_MAX_RESPONSE_BYTES: '0' }, 'LABEL_STUDIO_MAX_RESPONSE_BYTES'],
+    [{ LABEL_STUDIO_URL: 'http://ls', LABEL_STUDIO_API_KEY: 'k', LABEL_STUDIO_REQUESTS_PER_SECOND: '0' }, 'LABEL_STUDIO_REQUESTS_PER_SECOND: is neither a number of requests per second above 0'],
+    [{ LABEL_STUDIO_CONNECTIONS: 'eu', LABEL_STUDIO_EU_URL: 'http://eu', LABEL_STUDIO_EU_API_KEY: 'k', LABEL_STUDIO_EU_REQUESTS_PER_SECOND: 'lots' }, 'LABEL_STUDIO_EU_REQUESTS_PER_SECOND'],
     [{}, 'LABEL_STUDIO_URL: not set'],
     [{ LABEL_STUDIO_URL: 'http://ls:8080' }, 'LABEL_STUDIO_API_KEY: not set'],
     [{ LABEL_STUDIO_URL: 'ls:8080', LABEL_STUDIO_API_KEY: 'k' }, 'LABEL_STUDIO_URL: has no http:// or https:// scheme'],

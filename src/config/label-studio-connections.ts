@@ -18,6 +18,24 @@ export interface LabelStudioConnection {
   readTimeoutMs?: number;
   /** The largest answer read; unset, 8 MiB. */
   maxResponseBytes?: number;
+  /**
+   * The most requests per second the syncs send this Label Studio, across every worker (see
+   * docs/scaling.md); unset, DEFAULT_REQUESTS_PER_SECOND. `'unlimited'`: no budget, as before it existed.
+   */
+  requestsPerSecond?: number | 'unlimited';
+}
+
+/**
+ * A Label Studio's request budget when none is set: a single Django process answers a storage read in
+ * tens of milliseconds, so this keeps a nightly burst from queuing requests in front of its users.
+ */
+export const DEFAULT_REQUESTS_PER_SECOND = 25;
+const MAX_REQUESTS_PER_SECOND = 10_000;
+
+/** The connection's budget in requests per second; undefined when it has none. */
+export function requestBudget(connection: Pick<LabelStudioConnection, 'requestsPerSecond'>): number | undefined {
+  const { requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND } = connection;
+  return requestsPerSecond === 'unlimited' ? undefined : requestsPerSecond;
 }
 
 type Env = Record<string, string | undefined>;
@@ -43,7 +61,23 @@ function envWholeNumber<F extends number | undefined>(fallback: F, max: number) 
     });
 }
 
+/** Requests per second: a positive number, or `unlimited`; unset or blank means the fallback. */
+function envRate(fallback: number | 'unlimited' | undefined) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): number | 'unlimited' | undefined => {
+      const text = raw?.trim() ?? '';
+      if (text === '') return fallback;
+      if (text === 'unlimited') return text;
+      if (/^\d+(\.\d+)?$/.test(text) && Number(text) > 0 && Number(text) <= MAX_REQUESTS_PER_SECOND) return Number(text);
+      ctx.issues.push({ code: 'custom', message: `is neither a number of requests per second above 0 and up to ${MAX_REQUESTS_PER_SECOND} nor "unlimited"`, input: raw });
+      return z.NEVER;
+    });
+}
+
 const sharedSchema = z.object({
+  LABEL_STUDIO_REQUESTS_PER_SECOND: envRate(DEFAULT_REQUESTS_PER_SECOND),
   LABEL_STUDIO_CONNECT_TIMEOUT_MS: envWholeNumber(10_000, MAX_CONNECT_TIMEOUT_MS),
   LABEL_STUDIO_RESPONSE_TIMEOUT_MS: envWholeNumber(DEFAULT_RESPONSE_TIMEOUT_MS, MAX_RESPONSE_TIMEOUT_MS),
   LABEL_STUDIO_READ_TIMEOUT_MS: envWholeNumber(undefined, MAX_READ_TIMEOUT_MS),
@@ -57,7 +91,11 @@ const sharedSchema = z.object({
 
 /** One connection's URL and key; the values are never echoed in an error. */
 function connectionSchema(prefix: string) {
-  return z.object({ [`${prefix}URL`]: z.string().trim().min(1).pipe(httpUrl), [`${prefix}API_KEY`]: z.string().trim().min(1) });
+  return z.object({
+    [`${prefix}URL`]: z.string().trim().min(1).pipe(httpUrl),
+    [`${prefix}API_KEY`]: z.string().trim().min(1),
+    [`${prefix}REQUESTS_PER_SECOND`]: envRate(undefined),
+  });
 }
 
 const FIXES: [RegExp, string][] = [
@@ -65,6 +103,7 @@ const FIXES: [RegExp, string][] = [
   [/_API_KEY$/, "Set it to an access token from Label Studio's Account & Settings page (legacy token or personal access token)"],
   [/_TIMEOUT_MS$/, 'Give milliseconds, e.g. 10000'],
   [/_BYTES$/, 'Give bytes, e.g. 16777216 for 16 MiB'],
+  [/_REQUESTS_PER_SECOND$/, 'Give what this Label Studio takes across all workers, e.g. 25 (or 0.5), or "unlimited"'],
   [/^LABEL_STUDIO_CONNECTIONS$/, 'Use comma-separated names of lower-case letters, digits, "-" and "_", each starting with a letter'],
 ];
 
@@ -82,7 +121,8 @@ function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
 
 /**
  * Reads LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY as the `default` connection, plus one
- * LABEL_STUDIO_<NAME>_URL / _API_KEY pair per name listed in LABEL_STUDIO_CONNECTIONS.
+ * LABEL_STUDIO_<NAME>_URL / _API_KEY pair per name listed in LABEL_STUDIO_CONNECTIONS. The request
+ * budget: LABEL_STUDIO_<NAME>_REQUESTS_PER_SECOND, else LABEL_STUDIO_REQUESTS_PER_SECOND.
  */
 export function loadLabelStudioConnections(env: Env = process.env): Map<string, LabelStudioConnection> {
   const shared = parseEnv(sharedSchema, env);
@@ -92,15 +132,17 @@ export function loadLabelStudioConnections(env: Env = process.env): Map<string, 
   for (const name of all) {
     const prefix = connectionEnvPrefix(name);
     const vars = parseEnv(connectionSchema(prefix), env);
-    checkLabelStudioHost(env, `${prefix}URL`, vars[`${prefix}URL`]!);
+    const baseUrl = vars[`${prefix}URL`] as string;
+    checkLabelStudioHost(env, `${prefix}URL`, baseUrl);
     connections.set(name, {
       name,
-      baseUrl: vars[`${prefix}URL`]!,
-      apiKey: vars[`${prefix}API_KEY`]!,
+      baseUrl,
+      apiKey: vars[`${prefix}API_KEY`] as string,
       connectTimeoutMs: shared.LABEL_STUDIO_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: shared.LABEL_STUDIO_RESPONSE_TIMEOUT_MS,
       ...(shared.LABEL_STUDIO_READ_TIMEOUT_MS !== undefined && { readTimeoutMs: shared.LABEL_STUDIO_READ_TIMEOUT_MS }),
       maxResponseBytes: shared.LABEL_STUDIO_MAX_RESPONSE_BYTES,
+      requestsPerSecond: (vars[`${prefix}REQUESTS_PER_SECOND`] as number | 'unlimited' | undefined) ?? shared.LABEL_STUDIO_REQUESTS_PER_SECOND,
     });
   }
   return connections;
