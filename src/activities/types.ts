@@ -70,9 +70,19 @@ export interface AwaitSyncEndInput {
   unreachableTimeoutMs?: number;
 }
 
-/** Options of a read; absent unless policy.unreachableTimeout is set. */
+/** Options of a read; absent unless policy.unreachableTimeout is set (or, for a sync's first read, `routed`). */
 export interface ReadStorageOptions {
   unreachableTimeoutMs?: number;
+  /**
+   * The caller sends the rest of its requests where the answer says: when the connection has a request
+   * budget, the read answers with its queue (RequestRoute) instead of reading, and the caller reads there.
+   */
+  routed?: true;
+}
+
+/** A routed read's answer when the connection has a request budget: read, and call Label Studio, on this queue. */
+export interface RequestRoute {
+  requestQueue: string;
 }
 
 /** The poll's heartbeat details: its progress mark, and the storage as it last saw it. */

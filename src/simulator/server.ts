@@ -96,6 +96,17 @@ export class LabelStudioSimulator {
     return this.log;
   }
 
+  /** The most requests that arrived in any one second (a window sliding over every request): to check a request budget. */
+  peakRequestsPerSecond(): number {
+    const times = this.log.map((r) => r.at).sort((a, b) => a - b);
+    let peak = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= 1_000) j++;
+      peak = Math.max(peak, i - j + 1);
+    }
+    return peak;
+  }
+
   /** Returns the new id (unique across types). Status starts `initialized`, meta null. */
   addStorage(init: StorageInit): number {
     return this.store.add(init);

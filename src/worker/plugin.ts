@@ -1,15 +1,16 @@
 import type { ClientOptions } from '@temporalio/client';
 import { SimplePlugin } from '@temporalio/plugin';
-import { Runtime, type BundleOptions, type InjectedSinks, type ReplayWorkerOptions, type WorkerInterceptors, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, type BundleOptions, type InjectedSinks, type ReplayWorkerOptions, type Worker, type WorkerInterceptors, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LabelStudioTemporalClientPlugin, PLUGIN_NAME, type ClientPluginOptions } from '../client/client-plugin';
 import { loadLabelStudioConnections, type LabelStudioConnection } from '../config/label-studio-connections';
 import { loadLineageConfig, type LineageConfig } from '../config/lineage';
-import { LabelStudioClientRegistry } from '../labelstudio/client-registry';
+import { budgetedQueue, LabelStudioClientRegistry } from '../labelstudio/client-registry';
 import { observeAll, type RequestObserver } from '../labelstudio/request-observer';
 import type { Tracing } from '../tracing/tracing';
 import type { SyncMetricsSinks } from '../workflows/sync-metrics-sink';
 import { syncMetricsSinks } from './metrics';
+import { RequestBudgetWorkers } from './request-budget';
 import { besideOwnWorkflows, prebuiltBundleProblem, workflowBundleOption, workflowInterceptorModules } from './workflow-bundle';
 
 export interface LabelStudioTemporalPluginOptions extends ClientPluginOptions {
@@ -34,6 +35,10 @@ export class LabelStudioTemporalPlugin extends SimplePlugin {
   private readonly tracing: Tracing | undefined;
   private registry: LabelStudioClientRegistry | undefined;
   private metricSinks: InjectedSinks<SyncMetricsSinks> | undefined;
+  /** Each configured worker's options, by task queue: its request budget's workers are made from them. */
+  private readonly configured = new Map<string, WorkerOptions>();
+  /** The budgets' own queues: a worker on one of them (made by runWorker) is left as it is. */
+  private readonly budgetQueues = new Set<string>();
 
   constructor(options: LabelStudioTemporalPluginOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     const client = new LabelStudioTemporalClientPlugin(options, env);
@@ -70,7 +75,24 @@ export class LabelStudioTemporalPlugin extends SimplePlugin {
   }
 
   override configureWorker(options: WorkerOptions): WorkerOptions {
-    return super.configureWorker(this.withSinks(this.withWorkflowCode(options)));
+    // Reached for the budget's workers too when this plugin is also the Temporal connection's.
+    if (this.budgetQueues.has(options.taskQueue)) return options;
+    const configured = super.configureWorker(this.withSinks(this.withWorkflowCode(options)));
+    this.configured.set(configured.taskQueue, configured);
+    return configured;
+  }
+
+  /** The worker, and beside it one activity worker per Label Studio connection with a request budget. */
+  override runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
+    return super.runWorker(worker, async (w) => {
+      const options = this.configured.get(w.options.taskQueue);
+      // A worker that runs no activities (enableNonLocalActivities: false) runs no budget's either.
+      if (!options || !this.registry || options.enableNonLocalActivities === false) return next(w);
+      const budgets = this.registry.budgets();
+      for (const connection of budgets.keys()) this.budgetQueues.add(budgetedQueue(options.taskQueue, connection));
+      const budget = await RequestBudgetWorkers.create(options, budgets);
+      return budget.runBeside(w, () => next(w));
+    });
   }
 
   override configureReplayWorker(options: ReplayWorkerOptions): ReplayWorkerOptions {

@@ -15,8 +15,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
-import type { Activities, AwaitSyncEndResult, PollHeartbeat, ReadStorageOptions, StorageRead, StorageRef, StorageSnapshot } from '../activities';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { Activities, AwaitSyncEndResult, PollHeartbeat, ReadStorageOptions, RequestRoute, StorageRead, StorageRef, StorageSnapshot } from '../activities';
 import type { EtaReport } from '../activities/sync-eta';
 import { DEFAULT_READ_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { FailureType } from '../failure-types';
@@ -30,6 +30,7 @@ import { resolveInput } from './resolve-input';
 import { RunLineage } from './run-lineage';
 import { judgeTargetCount, judgeTargetKeys, uncountedTarget, type TargetVerification } from './target-verification';
 import { syncStateQuery, CANCELLATION_REPORT_MEMO, type AttemptStatus, type SyncAttemptRecord, type SyncOutcome, type SyncPhase, type SyncReport, type SyncState } from './sync-report';
+import { taskPriority, TRIGGER_PRIORITY_KEY } from './task-priority';
 import { declareVersioningBehavior } from './versioning-behavior';
 
 /**
@@ -145,6 +146,11 @@ class SyncRun {
   private readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
   /** The worker said in a read that it sends OpenLineage events. */
   private lineageOn = false;
+  /**
+   * The connection's request budget queue, from the first read's answer: every Label Studio call of
+   * this sync goes there (the server dispatches them within the budget). Unset: the workflow's queue.
+   */
+  private requestQueue: string | undefined;
   private readonly localFirstRead = patched(LOCAL_FIRST_READ_PATCH);
   private readonly neverGuesses = this.localFirstRead || patched(TRIGGER_NEVER_GUESSES_PATCH);
 
@@ -232,7 +238,9 @@ class SyncRun {
     this.mode = 'triggered';
     if (endedWell(baseline) && baseline.duration) this.previousDurationMs = baseline.duration * 1000;
     try {
-      const triggered = await this.activities(TRIGGER_RETRY, TRIGGER_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
+      const startToClose = TRIGGER_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS;
+      const priority = this.requestQueue === undefined ? undefined : taskPriority(this.ref.connection, TRIGGER_PRIORITY_KEY);
+      const triggered = await this.activities(TRIGGER_RETRY, startToClose, priority).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
       this.latest = triggered.snapshot;
       this.syncAttempt = triggered.syncAttempt;
       this.ownSyncs.add(triggered.syncAttempt);
@@ -285,7 +293,7 @@ class SyncRun {
   }
 
   /** With unreachableTimeout, reads stop once Label Studio has not answered for that long; without it, the read's input is as it always was. */
-  private readOptions(): [] | [ReadStorageOptions] {
+  private readOptions(): [] | [Omit<ReadStorageOptions, 'routed'>] {
     const { unreachableTimeoutMs } = this.cfg;
     return unreachableTimeoutMs === undefined ? [] : [{ unreachableTimeoutMs }];
   }
@@ -317,6 +325,7 @@ class SyncRun {
   /** On cancel, the storage as it stands now goes into the report; a Label Studio that does not answer leaves the last known one. */
   private async lastLook(): Promise<void> {
     const { readStorage } = proxyActivities<Activities>({
+      ...this.routing(),
       startToCloseTimeout: this.readStartToClose(),
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: '1m',
@@ -330,13 +339,20 @@ class SyncRun {
   }
 
   /** Activities bounded by what is left of the overall timeout, so a dead Label Studio cannot outlast it. */
-  private activities(retry: RetryPolicy, startToCloseMs: number) {
+  private activities(retry: RetryPolicy, startToCloseMs: number, priority?: ActivityOptions['priority']) {
     return proxyActivities<Activities>({
+      ...this.routing(),
+      ...(priority && { priority }),
       startToCloseTimeout: startToCloseMs,
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: this.remaining(),
       retry,
     });
+  }
+
+  /** The task queue of this sync's Label Studio calls, when its connection has a request budget. */
+  private routing(): Pick<ActivityOptions, 'taskQueue'> {
+    return this.requestQueue === undefined ? {} : { taskQueue: this.requestQueue };
   }
 
   /** What is left of the overall timeout; none left ends the sync as timed out. */
@@ -349,6 +365,7 @@ class SyncRun {
   /** The poll: one activity retried until the sync ends, each check placing the next, bounded by the overall timeout. */
   private async awaitEnd(): Promise<AwaitSyncEndResult> {
     const { awaitSyncEnd } = proxyActivities<Activities>({
+      ...this.routing(),
       startToCloseTimeout: this.readStartToClose(),
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: this.remaining(),
@@ -422,7 +439,7 @@ class SyncRun {
 
   /** The check runs within what is left of the overall timeout; failing to check is a finding, not an error. */
   private async countTarget(policy: 'warn' | 'strict', expected: number | null, remaining: number): Promise<TargetVerification> {
-    const { countTargetObjects, verifyTargetKeys } = proxyActivities<Activities>({ ...TARGET_COUNT, scheduleToCloseTimeout: remaining });
+    const { countTargetObjects, verifyTargetKeys } = proxyActivities<Activities>({ ...TARGET_COUNT, ...this.routing(), scheduleToCloseTimeout: remaining });
     try {
       return this.cfg.verifyBy === 'keys'
         ? judgeTargetKeys(policy, await verifyTargetKeys(this.ref))
@@ -438,13 +455,16 @@ class SyncRun {
    * runs as a local activity, recorded (a marker) before the trigger is scheduled. A try that fails
    * for a reason that may pass hands over to the read activity, whose retries the overall timeout
    * bounds (a local activity's retries here outlive its schedule-to-close). Permanent errors fail the
-   * workflow with the report attached.
+   * workflow with the report attached. When the connection has a request budget, the local try reads
+   * nothing and answers with its queue: the baseline is read there, within the budget.
    */
   private async firstRead(): Promise<StorageSnapshot> {
     try {
       if (this.localFirstRead) {
         try {
-          return this.learnTimeouts(await this.localRead());
+          const read = await this.localRead();
+          if (!('requestQueue' in read)) return this.learnTimeouts(read);
+          this.requestQueue = read.requestQueue;
         } catch (err) {
           const failure = err instanceof ActivityFailure ? err.cause : err;
           if (isCancellation(err) || (failure instanceof ApplicationFailure && failure.nonRetryable)) throw err;
@@ -459,12 +479,12 @@ class SyncRun {
     }
   }
 
-  private localRead(): Promise<StorageRead> {
+  private localRead(): Promise<StorageRead | RequestRoute> {
     const { readStorage } = proxyLocalActivities<Activities>({
       startToCloseTimeout: Math.min(this.readStartToClose(), this.remaining()),
       retry: { maximumAttempts: 1 },
     });
-    return readStorage(this.ref);
+    return readStorage(this.ref, { routed: true });
   }
 
   private labelStudioFailure(err: ActivityFailure | ApplicationFailure): ApplicationFailure {

@@ -6,6 +6,11 @@ import type { Priority } from '@temporalio/common';
  * a nightly burst never queues in front of it. Children and activities inherit their workflow's.
  */
 export const SYNC_PRIORITY = { interactive: 2, batch: 4 } as const;
+/**
+ * The sync POST's: above every workflow's, so inside a connection's request budget (docs/scaling.md) a
+ * sync is started before the checks of the syncs already running take the budget's next request.
+ */
+export const TRIGGER_PRIORITY_KEY = 1;
 /** The lowest priority a default Temporal server accepts (`matching.priorityLevels` is 5). */
 export const MAX_PRIORITY_KEY = 5;
 

@@ -25,7 +25,8 @@ export interface TestTemporal {
 /** Label Studio connection settings for a test worker; its URL and key are remembered for the audit. */
 export function labelStudioConnection(name: string, baseUrl: string, apiKey: string): LabelStudioConnection {
   rememberSecret(apiKey, new URL(baseUrl).host);
-  return { name, baseUrl, apiKey, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000 };
+  // Requests go through the connection's budget queue, as by default, at a budget no test waits on.
+  return { name, baseUrl, apiKey, connectTimeoutMs: 2_000, responseTimeoutMs: 10_000, requestsPerSecond: 1_000 };
 }
 
 export interface TestWorkerOptions extends Pick<SyncWorkerOptions, 'observeLabelStudio' | 'lineage' | 'tracing'> {

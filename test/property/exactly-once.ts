@@ -38,9 +38,12 @@ export interface Verdict {
   problems: Array<{ problem: Problem; detail: string }>;
 }
 
-/** The worker's connection to the simulator: short timeouts, so settle waits are short too. */
+/**
+ * The worker's connection to the simulator: short timeouts, so settle waits are short too; the calls go
+ * through the budget queue, as by default, at a budget the schedules never wait on.
+ */
 export function propertyConnection(name: string, sim: LabelStudioSimulator): LabelStudioConnection {
-  return { name, baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 1_000, responseTimeoutMs: RESPONSE_TIMEOUT_MS };
+  return { name, baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 1_000, responseTimeoutMs: RESPONSE_TIMEOUT_MS, requestsPerSecond: 1_000 };
 }
 
 const STORAGE_TYPE = 'gcs' as const;
