@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     tuning: { type: 'string', default: '{}' },
     /** Task priority of the N syncs: 4 as a schedule's or a fan-out's (the batch); 2 to see the queue without priority. */
     'burst-priority': { type: 'string', default: String(SYNC_PRIORITY.batch) },
+    /** The connection's request budget (requests per second, or unlimited): the peak per second is measured at the simulator. */
+    budget: { type: 'string', default: 'unlimited' },
   },
 });
 
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
   console.table(rows);
   console.log(`${SYNC_MS / 1000} s syncs; first task: from the workflow's start to its first workflow task starting (history of the first ${FIRST_TASK_SAMPLE} syncs);`);
   console.log(`new sync: the same for ${PROBES} syncs started one a second after all N were started, into the backlog, at priority ${SYNC_PRIORITY.interactive} (the CLI's);`);
-  console.log('detection: from the end Label Studio recorded to the first read after it; server CPU: every matching process, user + system.');
+  console.log('detection: from the end Label Studio recorded to the first read after it; server CPU: every matching process, user + system;');
+  console.log('LS req/s: requests the simulator answered, over the run, and the most in any one second (a sliding window).');
 }
 
 interface RunSpec {
@@ -124,6 +127,8 @@ async function runOnce(spec: RunSpec) {
       workers: spec.workers,
       ...(args.tuning !== '{}' && { tuning: args.tuning }),
       'burst priority': args['burst-priority'],
+      'LS budget req/s': args.budget,
+      'LS req/s mean / peak': `${(sim.requests.length / (elapsed / 1000)).toFixed(1)} / ${sim.peakRequestsPerSecond()}`,
       'syncs/s': ((spec.syncs + PROBES) / (elapsed / 1000)).toFixed(1),
       'worker RSS peak MiB': rss.map((r) => r.toFixed(0)).join(' / '),
       'server CPU ms/sync': serverPids.length ? (cpu / (spec.syncs + PROBES)).toFixed(0) : '-',
@@ -153,6 +158,7 @@ function startWorker(spec: RunSpec, sim: LabelStudioSimulator, taskQueue: string
       SCALE_SIM_TOKEN: sim.legacyToken,
       SCALE_BUNDLE: spec.bundlePath,
       SCALE_TUNING: args.tuning,
+      SCALE_BUDGET: args.budget,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -15,12 +15,18 @@ async function main(): Promise<void> {
     connection,
     namespace: env('SCALE_NAMESPACE'),
     taskQueue: env('SCALE_TASK_QUEUE'),
-    labelStudio: new Map([['scale', { name: 'scale', baseUrl: env('SCALE_SIM_URL'), apiKey: env('SCALE_SIM_TOKEN'), connectTimeoutMs: 5_000, responseTimeoutMs: 30_000 }]]),
+    labelStudio: new Map([['scale', { name: 'scale', baseUrl: env('SCALE_SIM_URL'), apiKey: env('SCALE_SIM_TOKEN'), connectTimeoutMs: 5_000, responseTimeoutMs: 30_000, requestsPerSecond: budget() }]]),
     tuning: { ...(JSON.parse(process.env.SCALE_TUNING || '{}') as object), workflowBundle: { codePath: env('SCALE_BUNDLE') } },
   });
   process.stdout.write('ready\n');
   await run();
   await connection.close();
+}
+
+/** SCALE_BUDGET: requests per second, or `unlimited`. */
+function budget(): number | 'unlimited' {
+  const value = process.env.SCALE_BUDGET ?? 'unlimited';
+  return value === 'unlimited' ? value : Number(value);
 }
 
 main().catch((err: unknown) => {
