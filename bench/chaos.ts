@@ -1,4 +1,4 @@
-// npm run bench:chaos [-- --syncs N --kills N --restarts N --fault-rate R --seed S]: the chaos run at
+// npm run bench:chaos [-- --syncs N --kills N --restarts N --fault-rate R --seed S --sticky-timeout-ms MS]: the chaos run at
 // full size (see chaos/chaos-run.ts); prints one table. Asserts nothing: the test does, smaller.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
       restarts: { type: 'string', default: '1' },
       'fault-rate': { type: 'string', default: '0.3' },
       seed: { type: 'string', default: '1' },
+      /** The workers' sticky schedule-to-start timeout in ms; unset, the worker's default. */
+      'sticky-timeout-ms': { type: 'string' },
     },
   });
   const result = await runChaos({
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     stateDir: join(__dirname, '..', '.lst', 'bench-chaos'),
     graceMs: 20 * 60_000,
     log: (line) => console.error(`[chaos] ${line}`),
+    ...(values['sticky-timeout-ms'] !== undefined && { stickyTimeoutMs: Number(values['sticky-timeout-ms']) }),
   });
   console.log(`faults injected by kind: ${JSON.stringify(result.faults)}`);
   const mismatched = result.outcomes.filter((o) => o.syncsStarted !== o.triggered || o.result !== 'completed');

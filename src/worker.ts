@@ -18,6 +18,7 @@ import { startHealthServer } from './worker/health';
 import { createLogger } from './worker/logging';
 import { labelStudioRequestMetrics } from './worker/metrics';
 import { runtimeOptions } from './worker/runtime';
+import { workerTuningFromEnv } from './worker/tuning';
 import { startTracing } from './tracing/tracing';
 
 /**
@@ -26,7 +27,7 @@ import { startTracing } from './tracing/tracing';
  * Logs, metrics, health and tracing as the environment asks (see docs/operating.md).
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { labelStudio, taskQueue, temporal, observability, dataConverter, lineage, deployment } = loadWorkerConfig(env);
+  const { labelStudio, taskQueue, temporal, observability, dataConverter, lineage, deployment, tuning } = loadWorkerConfig(env);
   const { connectionOptions, namespace = 'default' } = temporal;
   const address = connectionOptions.address ?? 'localhost:7233';
   const logger = createLogger(observability);
@@ -56,7 +57,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
         deployment,
         observeLabelStudio,
         tracing,
-        tuning: { dataConverter },
+        tuning: { ...tuning, dataConverter },
       });
       worker = sync.worker;
       const running = sync.run(); // registers the signal handlers before its first await
@@ -86,6 +87,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv) {
     dataConverter: dataConverterFromEnv(env),
     lineage: loadLineageConfig(env),
     deployment: workerDeploymentFromEnv(env),
+    tuning: workerTuningFromEnv(env),
   };
 }
 

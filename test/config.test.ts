@@ -9,6 +9,7 @@ import { loadTemporalConnectConfig } from '../src/config/temporal-connection';
 import { workerDeploymentFromEnv } from '../src/config/worker-deployment';
 import { loadTargetConfig } from '../src/targets/target-config';
 import { loadWorkerConfig } from '../src/worker';
+import { workerTuningFromEnv } from '../src/worker/tuning';
 import { rememberSecret } from './helpers/secrets';
 
 const ROOT = join(__dirname, '..');
@@ -70,6 +71,14 @@ describe('Label Studio connections from the environment', () => {
     [{ LABEL_STUDIO_CONNECTIONS: 'eu', LABEL_STUDIO_EU_URL: 'http://eu' }, 'LABEL_STUDIO_EU_API_KEY: not set'],
   ])('names the variable to fix (%j)', (env, expected) => {
     expect(configError(env).message).toContain(expected);
+  });
+});
+
+describe('the worker tuning', () => {
+  it('reads the sticky schedule-to-start timeout, the tuned default unless set, and names the variable when it is wrong', () => {
+    expect(workerTuningFromEnv({})).toEqual({ stickyQueueScheduleToStartTimeout: 3_000 });
+    expect(workerTuningFromEnv({ LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS: '10000' })).toEqual({ stickyQueueScheduleToStartTimeout: 10_000 });
+    expect(() => workerTuningFromEnv({ LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS: '10s' })).toThrow(/^LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS: is not a whole number/);
   });
 });
 

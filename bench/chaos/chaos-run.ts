@@ -27,6 +27,8 @@ export interface ChaosOptions {
   /** Workflows still open this long after the last one started count as lost. */
   graceMs: number;
   log?: (line: string) => void;
+  /** The workers' sticky schedule-to-start timeout (LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS); unset, their default. */
+  stickyTimeoutMs?: number;
 }
 
 type Edition = 'enterprise' | 'community';
@@ -82,7 +84,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const server = new RestartableServer(join(options.stateDir, 'temporal.db'), await freeLoopbackPort());
   await server.start();
   const taskQueue = `chaos-${randomUUID()}`;
-  const workers = Array.from({ length: WORKERS }, (_, i) => new SupervisedWorker(`worker-${i}`, workerEnv(sims, server.address, taskQueue)));
+  const workers = Array.from({ length: WORKERS }, (_, i) => new SupervisedWorker(`worker-${i}`, workerEnv(sims, server.address, taskQueue, options.stickyTimeoutMs)));
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   let kills = 0;
@@ -219,8 +221,9 @@ async function untilServed<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-function workerEnv(sims: Record<Edition, LabelStudioSimulator>, address: string, taskQueue: string): NodeJS.ProcessEnv {
+function workerEnv(sims: Record<Edition, LabelStudioSimulator>, address: string, taskQueue: string, stickyTimeoutMs?: number): NodeJS.ProcessEnv {
   return {
+    ...(stickyTimeoutMs !== undefined && { LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS: String(stickyTimeoutMs) }),
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     TEMPORAL_ADDRESS: address,

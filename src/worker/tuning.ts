@@ -1,4 +1,5 @@
 import type { WorkerOptions } from '@temporalio/worker';
+import { envMilliseconds } from '../config/label-studio-connections';
 
 /**
  * Slot defaults for a worker that holds thousands of syncs at once (bench/scale-bench.ts). A sync's
@@ -14,5 +15,13 @@ export const SYNC_WORKER_TUNING = {
   maxConcurrentWorkflowTaskExecutions: 100,
   maxConcurrentActivityTaskExecutions: 200,
   maxCachedWorkflows: 1_000,
-  stickyQueueScheduleToStartTimeout: '3s',
+  stickyQueueScheduleToStartTimeout: 3_000,
 } as const satisfies Partial<WorkerOptions>;
+
+/**
+ * The worker process's tuning from the environment: LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS sets how long
+ * a sync's workflow task waits for its worker before another may take it (unset: SYNC_WORKER_TUNING's).
+ */
+export function workerTuningFromEnv(env: NodeJS.ProcessEnv): Pick<WorkerOptions, 'stickyQueueScheduleToStartTimeout'> {
+  return { stickyQueueScheduleToStartTimeout: envMilliseconds(env, 'LST_STICKY_SCHEDULE_TO_START_TIMEOUT_MS', SYNC_WORKER_TUNING.stickyQueueScheduleToStartTimeout, 600_000) };
+}
