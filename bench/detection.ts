@@ -13,6 +13,7 @@ export function requestsTo(sim: LabelStudioSimulator, id: number): RequestRecord
 export function detectionMs(sim: LabelStudioSimulator, id: number, requests = requestsTo(sim, id)): number {
   const meta = sim.storage('gcs_sa', id)['meta'] as Record<string, unknown> | null;
   const end = parseMicros(String(meta?.['time_completed'])) / 1000;
-  const seen = requests.find((r) => r.method === 'GET' && r.at >= end);
+  // The log's times are whole milliseconds, Label Studio's have microseconds: a read in the end's own millisecond saw it.
+  const seen = requests.find((r) => r.method === 'GET' && r.at >= Math.floor(end));
   return seen ? seen.at - end : Number.NaN;
 }

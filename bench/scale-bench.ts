@@ -135,6 +135,7 @@ async function runOnce(spec: RunSpec) {
       'detect p50 s': seconds(quantile(detection, 0.5)),
       'p95 s': seconds(quantile(detection, 0.95)),
       'p99 s': seconds(quantile(detection, 0.99)),
+      'ends no read saw': detection.filter(Number.isNaN).length,
       [`late (>${LATE_MS / 1000} s) / of them after a sticky timeout`]: `${late.length} / ${lateAfterStickyTimeout}`,
       'first task p50 s': seconds(quantile(firstTask, 0.5)),
       'first task max s': seconds(Math.max(...firstTask)),
