@@ -62,9 +62,11 @@ for db in temporal temporal_visibility; do
   "${SQL[@]}" --db "$db" update-schema -d "$MOD/schema/postgresql/v12/$schema/versioned" >/dev/null 2>&1
 done
 
-# The module's development-postgres12 config on free ports; 4 history shards as there.
+# The module's development-postgres12 config on free ports; 4 history shards as there. Its dynamic config
+# with the priority matcher and fairness on, as deploy/docker-compose.yml runs it.
+cat "$MOD/config/dynamicconfig/development-sql.yaml" deploy/temporal/dynamicconfig.yaml > "$WORK/dynamicconfig.yaml"
 sed -e "s/127.0.0.1:5432/127.0.0.1:$PG_PORT/" -e "s/grpcPort: 7233/grpcPort: $FE_PORT/" -e "s/localhost:7233/127.0.0.1:$FE_PORT/" \
-  -e "s/httpPort: 7243/httpPort: 0/" -e "s#config/dynamicconfig/development-sql.yaml#$MOD/config/dynamicconfig/development-sql.yaml#" \
+  -e "s/httpPort: 7243/httpPort: 0/" -e "s#config/dynamicconfig/development-sql.yaml#$WORK/dynamicconfig.yaml#" \
   -e 's/level: info/level: error/' -e '/pprof:/,/port: 7936/d' -e 's/listenAddress: "127.0.0.1:8000"/listenAddress: "127.0.0.1:0"/' \
   "$MOD/config/development-postgres12.yaml" > "$WORK/temporal.yaml"
 nice -n 5 "$BIN/server" --config-file "$WORK/temporal.yaml" --allow-no-auth start > "$WORK/server.log" 2>&1 &
