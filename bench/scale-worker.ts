@@ -19,7 +19,16 @@ async function main(): Promise<void> {
     tuning: { ...(JSON.parse(process.env.SCALE_TUNING || '{}') as object), workflowBundle: { codePath: env('SCALE_BUNDLE') } },
   });
   process.stdout.write('ready\n');
+  // Where the memory is: the peaks of V8's heap, its external memory and the whole RSS, told at exit.
+  const peak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0 };
+  const sample = setInterval(() => {
+    const now = process.memoryUsage();
+    for (const key of Object.keys(peak) as Array<keyof typeof peak>) peak[key] = Math.max(peak[key], now[key]);
+  }, 1_000);
   await run();
+  clearInterval(sample);
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  console.error(`worker ${process.pid} memory peaks: rss ${mib(peak.rss)}, V8 heap used ${mib(peak.heapUsed)} of ${mib(peak.heapTotal)}, external ${mib(peak.external)}`);
   await connection.close();
 }
 
