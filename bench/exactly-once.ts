@@ -9,7 +9,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { LabelStudioSimulator } from '../src/simulator';
 import { createSyncWorker } from '../src/worker/create-worker';
-import { checkExactlyOnce, propertyConnection, type Problem, type Verdict } from '../test/property/exactly-once';
+import { checkExactlyOnce, propertyConnections, type Problem, type Verdict } from '../test/property/exactly-once';
 import { faultName, FAULTS, type FaultName } from '../test/property/schedule';
 import { WorkerCrashes } from '../test/property/worker-crash';
 
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: server.namespace,
     taskQueue,
-    labelStudio: new Map([[CONNECTION, propertyConnection(CONNECTION, sim)]]),
+    labelStudio: new Map(propertyConnections(CONNECTION, sim).map((c) => [c.name, c])),
     tuning: { interceptors: { activity: [crashes.interceptor] } },
   });
   const running = run();

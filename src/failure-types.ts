@@ -8,6 +8,8 @@ export const FailureType = {
   /** Prefix: a Label Studio error becomes `LabelStudio.<kind>`, e.g. LabelStudio.not_found. */
   LabelStudio: 'LabelStudio',
   SyncStillRunning: 'SyncStillRunning',
+  /** A sync POST's quick tries all failed without a clean answer: the workflow reads whether one landed. */
+  SyncTriggerGaveUp: 'SyncTriggerGaveUp',
   SyncStalled: 'SyncStalled',
   SyncFailed: 'SyncFailed',
   SyncCompletedWithErrors: 'SyncCompletedWithErrors',

@@ -26,6 +26,9 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
     await sim?.close();
   });
 
+  /** The CLI's progress once its sync runs: the CLI's own worker has a request budget (the poll is its own activity); the test worker has none (one activity triggers and polls). */
+  const WAITING = /waiting for (the sync|it) to end/;
+
   /** A storage whose Label Studio sync never ends, so the CLI is still waiting when it is signalled. */
   const endlessStorage = () => sim.addStorage({ type: 's3', project: 1, script: [{ status: 'stuck_in_progress' }] });
   const statusOf = async (workflowId: string) => (await t.client.workflow.getHandle(workflowId).describe()).status.name;
@@ -36,7 +39,7 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
   ] as const)('sync: %s cancels the workflow, prints its cancellation report and exits 6', async (signal, output) => {
     const id = endlessStorage();
     const cli = spawnCli(['sync', 's3', String(id), '-c', TEST_CONNECTION, ...fast, ...output], env);
-    await cli.stderrShows('waiting for the sync to end');
+    await cli.stderrShows(WAITING);
     cli.kill(signal);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(6);
@@ -55,7 +58,7 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
     const id = endlessStorage();
     const { TEMPORAL_ADDRESS: _a, TEMPORAL_NAMESPACE: _n, LABEL_STUDIO_TEMPORAL_TASK_QUEUE: _q, ...embedded } = env;
     const cli = spawnCli(['sync', 's3', String(id), '-c', TEST_CONNECTION, ...fast, '--json'], embedded);
-    await cli.stderrShows('waiting for the sync to end');
+    await cli.stderrShows(WAITING);
     cli.kill(signal);
     const run = await cli.done;
     expect(run.code, run.stderr).toBe(6);
@@ -104,7 +107,7 @@ describe('label-studio-temporal sync and sync-project, signalled while they wait
         LABEL_STUDIO_TEMPORAL_TASK_QUEUE: lonely.taskQueue,
         LABEL_STUDIO_TEMPORAL_CANCEL_GRACE_MS: grace,
       });
-      await cli.stderrShows('waiting for the sync to end');
+      await cli.stderrShows(WAITING);
       await lonely.close();
       return { cli, workflowId: syncWorkflowId(TEST_CONNECTION, 's3', id) };
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { checkExactlyOnce, propertyConnection, type PropertyEnv } from './property/exactly-once';
+import { checkExactlyOnce, propertyConnections, type PropertyEnv } from './property/exactly-once';
 import { WorkerCrashes } from './property/worker-crash';
 import { startSimulator } from './helpers/simulated-label-studio';
 import { startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -20,7 +20,7 @@ describe('exactly once under generated fault schedules', () => {
   beforeAll(async () => {
     env.sim = await startSimulator();
     env.crashes = new WorkerCrashes(env.sim);
-    t = await startTestWorker([propertyConnection(TEST_CONNECTION, env.sim)], { interceptors: { activity: [env.crashes.interceptor] } });
+    t = await startTestWorker(propertyConnections(TEST_CONNECTION, env.sim), { interceptors: { activity: [env.crashes.interceptor] } });
     Object.assign(env, { client: t.client, taskQueue: t.taskQueue, connection: TEST_CONNECTION });
   });
   afterAll(async () => {

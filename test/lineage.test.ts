@@ -119,7 +119,7 @@ describe('OpenLineage events', () => {
   it('sends ABORT for a cancelled sync', async () => {
     const id = sim.addStorage({ type: 'gcs', project, script: [{ status: 'stuck_in_progress' }], fields: { bucket: 'b' } });
     const { handle } = await startSync(t.client, t.taskQueue, 'gcs', id, { stallTimeout: '1h' });
-    await expect.poll(async () => (await handle.query<{ phase: string }>('syncState')).phase, { timeout: 10_000 }).toBe('waiting');
+    await expect.poll(() => sim.syncsStarted('gcs', id), { timeout: 10_000 }).toBe(1);
     await handle.cancel();
     expect((await syncError(awaitSyncReport(handle))).failureType).toBe('Cancelled');
 

@@ -68,6 +68,6 @@ describe('LabelStudioTemporalPlugin on a worker of your own', () => {
     const id = sim.addStorage({ type: 'azure', project: 3, script: [{ status: 'completed' }] });
     expect((await runSync(client, taskQueue, 'azure', id)).outcome).toBe('completed');
     expect(await client.workflow.execute('userGreeting', { taskQueue, workflowId: `greeting-${randomUUID()}`, args: ['plugin'] })).toBe('hello, plugin');
-    expect(intercepted).toEqual(expect.arrayContaining(['readStorage', 'triggerSync', 'greet']));
+    expect(intercepted).toEqual(expect.arrayContaining(['readStorage', 'triggerAndAwaitSync', 'greet']));
   });
 });

@@ -3,6 +3,7 @@ import { awaitSyncReport } from '../src/client/sync-client';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { budgetedQueue } from '../src/labelstudio/client-registry';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
+import { recordHistory } from './helpers/record-history';
 import { startSimulator } from './helpers/simulated-label-studio';
 import { startSync } from './helpers/sync-run';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
@@ -38,7 +39,7 @@ describe('request budget', () => {
     expect(sim.peakRequestsPerSecond()).toBeLessThanOrEqual(BUDGET);
   });
 
-  it('sends every Label Studio call of a sync on the connection\'s queue, the trigger ahead of the checks', async () => {
+  it('sends every Label Studio call of a sync on the connection\'s queue, the trigger apart from and ahead of the checks', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 200 }] });
     const { handle } = await startSync(a.client, a.taskQueue, 'gcs_sa', id);
     await awaitSyncReport(handle);
@@ -52,5 +53,6 @@ describe('request budget', () => {
     const priorities = scheduled.map((s) => s.priority?.priorityKey ?? 0);
     expect(priorities[1]).toBe(1);
     expect(priorities[2]).not.toBe(1); // the checks inherit the workflow's
+    await recordHistory(handle, 'completed-budgeted-apart');
   });
 });

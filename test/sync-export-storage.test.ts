@@ -285,12 +285,15 @@ describe('syncExportStorage', () => {
   it('stops waiting when cancelled and reports that the remote sync may still run', async () => {
     const id = sim.addStorage({ type: 'gcs_sa', project, script: [{ status: 'stuck_in_progress' }] });
     const { handle } = await startSync(t.client, t.taskQueue, 'gcs_sa', id, { stallTimeout: '1h' });
-    await expect.poll(async () => (await handle.query<{ phase: string }>('syncState')).phase, { timeout: 10_000 }).toBe('waiting');
+    await expect.poll(() => sim.syncsStarted('gcs_sa', id), { timeout: 10_000 }).toBe(1);
+    expect((await handle.query<{ phase: string }>('syncState')).phase).toBe('syncing'); // triggering and waiting in one activity
     await handle.cancel();
     const err = await syncError(awaitSyncReport(handle));
     expect(err.failureType).toBe('Cancelled');
     expect(err.message).toContain('may still be running');
     expect(err.report?.attempts[0]?.status).toBe('cancelled');
+    expect(err.report?.attempts[0]?.syncAttempt).toBe(1); // the last look found the sync its trigger started
+    expect(err.report?.labelStudioSyncs).toEqual({ ran: 1, triggered: 1 });
     expect(err.report?.final?.status).toBe('in_progress'); // read at the cancel, not the trigger's queued
     await recordHistory(handle, 'cancelled-last-look');
   });

@@ -12,6 +12,8 @@ import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTempo
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 
 const READ_TIMEOUT_MS = 1_000;
+/** A second connection to the same simulator, with a request budget: its syncs trigger and poll in two activities. */
+const BUDGETED = `${TEST_CONNECTION}-budgeted`;
 const RESPONSE_TIMEOUT_MS = 60_000;
 
 // What a sync writes to history, on a real Temporal server against the simulator: its status set at
@@ -24,15 +26,16 @@ describe('a sync\'s history', () => {
   beforeAll(async () => {
     sim = await startSimulator();
     const connection = labelStudioConnection(TEST_CONNECTION, sim.url, sim.legacyToken);
-    t = await startTestWorker([{ ...connection, responseTimeoutMs: RESPONSE_TIMEOUT_MS, readTimeoutMs: READ_TIMEOUT_MS }]);
+    const timeouts = { ...connection, responseTimeoutMs: RESPONSE_TIMEOUT_MS, readTimeoutMs: READ_TIMEOUT_MS };
+    t = await startTestWorker([timeouts, { ...timeouts, name: BUDGETED, requestsPerSecond: 1_000 }]);
   });
   afterAll(async () => {
     await t?.close();
     await sim?.close();
   });
 
-  const historyOf = async (id: number) =>
-    (await t.client.workflow.getHandle(syncWorkflowId(TEST_CONNECTION, 'gcs_sa', id)).fetchHistory()).events ?? [];
+  const historyOf = async (id: number, connection = TEST_CONNECTION) =>
+    (await t.client.workflow.getHandle(syncWorkflowId(connection, 'gcs_sa', id)).fetchHistory()).events ?? [];
   const scheduled = (events: HistoryEvent[], activity: string) =>
     events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).map((e) => e.activityTaskScheduledEventAttributes!);
 
@@ -64,10 +67,16 @@ describe('a sync\'s history', () => {
   });
 
   it('gives the poll a start-to-close of seconds from the read timeout, the trigger one from the response timeout', async () => {
-    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 1_500 }] });
     // an overall timeout longer than both, which the server would clamp them to
+    const id = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 1_500 }] });
     expect((await runSync(t.client, t.taskQueue, 'gcs_sa', id, { timeout: '1h' })).outcome).toBe('completed');
-    const events = await historyOf(id);
+    // without a request budget, one activity triggers and polls: the trigger's start-to-close
+    const [folded] = scheduled(await historyOf(id), 'triggerAndAwaitSync');
+    expect(tsToMs(folded!.startToCloseTimeout)).toBe(6 * RESPONSE_TIMEOUT_MS + 30_000);
+
+    const budgeted = sim.addStorage({ type: 'gcs_sa', project: 1, script: [{ status: 'completed', runMs: 1_500 }] });
+    expect((await runSync(t.client, t.taskQueue, 'gcs_sa', budgeted, { timeout: '1h' }, BUDGETED)).outcome).toBe('completed');
+    const events = await historyOf(budgeted, BUDGETED);
     const [poll] = scheduled(events, 'awaitSyncEnd');
     const [trigger] = scheduled(events, 'triggerSync');
     // two calls (a token exchange and a GET) at the read timeout, and 30 s for the rest

@@ -43,8 +43,7 @@ describe('OpenTelemetry tracing', () => {
         'RunWorkflow:syncExportStorage',
         'StartActivity:readStorage',
         'RunActivity:readStorage',
-        'RunActivity:triggerSync',
-        'RunActivity:awaitSyncEnd',
+        'RunActivity:triggerAndAwaitSync',
         'GET /api/storages/export/azure/{id}',
         'POST /api/storages/export/azure/{id}/sync',
       ]),
@@ -55,9 +54,9 @@ describe('OpenTelemetry tracing', () => {
     );
     const parent = (s: ReadableSpan) => trace.find((p) => p.spanContext().spanId === s.parentSpanId)?.name;
     const post = trace.find((s) => s.name === 'POST /api/storages/export/azure/{id}/sync')!;
-    expect(parent(post)).toBe('RunActivity:triggerSync');
-    expect(parent(trace.find((s) => s.name === 'RunActivity:triggerSync')!)).toBe('StartActivity:triggerSync');
-    expect(parent(trace.find((s) => s.name === 'StartActivity:triggerSync')!)).toBe('RunWorkflow:syncExportStorage');
+    expect(parent(post)).toBe('RunActivity:triggerAndAwaitSync');
+    expect(parent(trace.find((s) => s.name === 'RunActivity:triggerAndAwaitSync')!)).toBe('StartActivity:triggerAndAwaitSync');
+    expect(parent(trace.find((s) => s.name === 'StartActivity:triggerAndAwaitSync')!)).toBe('RunWorkflow:syncExportStorage');
     expect(parent(trace.find((s) => s.name === 'RunWorkflow:syncExportStorage')!)).toBe('StartWorkflow:syncExportStorage');
     expect(post.attributes).toEqual({
       'http.request.method': 'POST',

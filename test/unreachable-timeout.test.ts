@@ -40,11 +40,14 @@ async function labelStudioSyncing(port: number): Promise<LabelStudioSimulator> {
   return sim;
 }
 
+/** The poll: its own activity, or the one that triggered first (no request budget here). */
+const POLLS = ['awaitSyncEnd', 'triggerAndAwaitSync'];
+
 /** Until the poll has been retried `n` times without an answer (its pending activity shows the attempt). */
 async function pollFailed(handle: WorkflowHandle, n: number): Promise<void> {
   for (;;) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    if (pending.some((a) => a.activityType?.name === 'awaitSyncEnd' && (a.attempt ?? 0) > n)) return;
+    if (pending.some((a) => POLLS.includes(a.activityType?.name ?? '') && (a.attempt ?? 0) > n)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
 }

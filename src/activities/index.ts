@@ -8,6 +8,7 @@ import { createEmitLineage } from './emit-lineage';
 import { createListExportStorages } from './list-export-storages';
 import { createReadProjectCounters } from './read-project-counters';
 import { createReadStorage } from './read-storage';
+import { createTriggerAndAwaitSync } from './trigger-and-await-sync';
 import { createTriggerSync } from './trigger-sync';
 
 /** The activities a worker registers, bound to its Label Studio connections (and its OpenLineage endpoint, if any). */
@@ -16,6 +17,7 @@ export function createActivities(registry: LabelStudioClientRegistry, lineage?: 
     readStorage: createReadStorage(registry, lineage !== undefined),
     triggerSync: createTriggerSync(registry),
     awaitSyncEnd: createAwaitSyncEnd(registry),
+    triggerAndAwaitSync: createTriggerAndAwaitSync(registry),
     listExportStorages: createListExportStorages(registry),
     awaitSyncWorkflow,
     checkWorkflowInput,

@@ -19,56 +19,70 @@ import type { StorageRef, TriggerSyncInput, TriggerSyncResult } from './types';
  * after a crash mid-POST waits too.
  */
 export function createTriggerSync(registry: LabelStudioClientRegistry) {
-  return async function triggerSync({ ref, baselineAttempts }: TriggerSyncInput): Promise<TriggerSyncResult> {
-    const client = resolveClient(registry, ref.connection);
+  return async function triggerSync(input: TriggerSyncInput): Promise<TriggerSyncResult> {
+    const client = resolveClient(registry, input.ref.connection);
     const { attempt, heartbeatDetails } = activityInfo();
-    if (attempt > 1) {
-      const earlier = (heartbeatDetails as PostInFlight | undefined)?.postSentAt ?? null;
-      const landed = await landedSince(client, ref, baselineAttempts, earlier ? settledAt(client, earlier) : 0, heartbeatDetails);
-      if (landed) return landed;
-    }
-    const inFlight = { postSentAt: Date.now() };
-    // Recorded before the POST leaves: a worker that dies mid-call leaves it to the next try.
-    Context.current().heartbeat(inFlight);
-    let answer;
-    try {
-      answer = await heartbeatWhile(() => client.triggerExportSync(ref.type, ref.id), inFlight);
-    } catch (err) {
-      const fate = err instanceof LabelStudioError ? requestFate(err) : 'unknown';
-      if (fate === 'refused') {
-        clearPostInFlight();
-        throw toActivityFailure(err);
-      }
-      if (fate === 'finished') {
-        clearPostInFlight(); // Label Studio is done with this POST: nothing of it is left on the way
-        // A failed read leaves the look to the next try, which reads before it posts.
-        const landed = await landedSince(client, ref, baselineAttempts, 0, NO_POST_IN_FLIGHT).catch(() => undefined);
-        if (landed) return landed;
-        throw toActivityFailure(err);
-      }
-      const landed = await landedSince(client, ref, baselineAttempts, settledAt(client, inFlight.postSentAt), inFlight);
-      if (landed) return landed;
-      clearPostInFlight();
-      // The wait for the POST to land already spaced this try from the next one.
-      throw toActivityFailure(err, AFTER_SETTLING_RETRY_MS);
-    }
-    const snapshot = toSnapshot(answer);
-    log.info('sync triggered', { ...ref, status: snapshot.status, syncAttempt: snapshot.attempts });
-    return { snapshot, posted: true, syncAttempt: Math.max(snapshot.attempts, baselineAttempts + 1) };
+    const earlier = attempt > 1 ? { postSentAt: (heartbeatDetails as PostInFlight | undefined)?.postSentAt ?? null } : undefined;
+    return triggerOnce(client, input, earlier);
   };
 }
 
+/**
+ * One try of a trigger. `earlier` is undefined on a first try and, on a retry, what the try before
+ * heartbeated (its POST's send time, while that POST may still land). `beat` wraps what the try
+ * heartbeats, for an activity that carries more in its heartbeat (triggerAndAwaitSync).
+ */
+export async function triggerOnce(
+  client: LabelStudioClient,
+  { ref, baselineAttempts }: TriggerSyncInput,
+  earlier: PostInFlight | undefined,
+  beat: (post: PostInFlight) => unknown = (post) => post,
+): Promise<TriggerSyncResult> {
+  if (earlier) {
+    const landed = await landedSince(client, ref, baselineAttempts, earlier.postSentAt ? settledAt(client, earlier.postSentAt) : 0, beat(earlier));
+    if (landed) return landed;
+  }
+  const inFlight = { postSentAt: Date.now() };
+  // Recorded before the POST leaves: a worker that dies mid-call leaves it to the next try.
+  Context.current().heartbeat(beat(inFlight));
+  let answer;
+  try {
+    answer = await heartbeatWhile(() => client.triggerExportSync(ref.type, ref.id), beat(inFlight));
+  } catch (err) {
+    const fate = err instanceof LabelStudioError ? requestFate(err) : 'unknown';
+    if (fate === 'refused') {
+      clearPostInFlight(beat);
+      throw toActivityFailure(err);
+    }
+    if (fate === 'finished') {
+      clearPostInFlight(beat); // Label Studio is done with this POST: nothing of it is left on the way
+      // A failed read leaves the look to the next try, which reads before it posts.
+      const landed = await landedSince(client, ref, baselineAttempts, 0, beat(NO_POST_IN_FLIGHT)).catch(() => undefined);
+      if (landed) return landed;
+      throw toActivityFailure(err);
+    }
+    const landed = await landedSince(client, ref, baselineAttempts, settledAt(client, inFlight.postSentAt), beat(inFlight));
+    if (landed) return landed;
+    clearPostInFlight(beat);
+    // The wait for the POST to land already spaced this try from the next one.
+    throw toActivityFailure(err, AFTER_SETTLING_RETRY_MS);
+  }
+  const snapshot = toSnapshot(answer);
+  log.info('sync triggered', { ...ref, status: snapshot.status, syncAttempt: snapshot.attempts });
+  return { snapshot, posted: true, syncAttempt: Math.max(snapshot.attempts, baselineAttempts + 1) };
+}
+
 /** What a trigger heartbeats: when its POST left, while that POST may still be on the way. */
-interface PostInFlight {
+export interface PostInFlight {
   postSentAt: number | null;
 }
 
 /** Nothing of this try's POST is left on the way. */
-const NO_POST_IN_FLIGHT: PostInFlight = { postSentAt: null };
+export const NO_POST_IN_FLIGHT: PostInFlight = { postSentAt: null };
 
 /** Failures flush the last heartbeat, so the next try knows it need not wait for this POST. */
-function clearPostInFlight(): void {
-  Context.current().heartbeat(NO_POST_IN_FLIGHT);
+function clearPostInFlight(beat: (post: PostInFlight) => unknown): void {
+  Context.current().heartbeat(beat(NO_POST_IN_FLIGHT));
 }
 
 /** The retry of a POST that may have landed and provably did not: the backoff was the wait itself. */

@@ -70,6 +70,26 @@ export interface AwaitSyncEndInput {
   unreachableTimeoutMs?: number;
 }
 
+/** triggerAndAwaitSync's input: the trigger's, and the poll's for the sync it starts. */
+export type TriggerAndAwaitInput = TriggerSyncInput & Omit<AwaitSyncEndInput, 'ref' | 'syncAttempt'>;
+
+/** The sync the trigger started (or found landed), and its end. */
+export interface TriggerAndAwaitResult {
+  triggered: TriggerSyncResult;
+  end: AwaitSyncEndResult;
+}
+
+/**
+ * triggerAndAwaitSync's heartbeat details: the trigger's tries and its POST in flight until it has a
+ * result; from then on the result and the poll's own details. The result also rides as the last detail
+ * of every failure after it, so the workflow learns of the sync however the activity ends.
+ */
+export interface TriggerAndAwaitHeartbeat extends Partial<PollHeartbeat> {
+  triggerTries?: number;
+  postSentAt?: number | null;
+  triggered?: TriggerSyncResult;
+}
+
 /** Options of a read; absent unless policy.unreachableTimeout is set (or, for a sync's first read, `routed`). */
 export interface ReadStorageOptions {
   unreachableTimeoutMs?: number;

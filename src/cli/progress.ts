@@ -15,6 +15,7 @@ function describeState(state: SyncState): string {
   const phase: Record<SyncState['phase'], string> = {
     reading: 'reading the storage',
     triggering: 'triggering the sync',
+    syncing: 'triggering the sync and waiting for it to end',
     waiting: 'waiting for the sync to end',
     'backing-off': 'previous sync failed; backing off before retrying',
     done: 'done',

@@ -10,7 +10,7 @@ export { syncMetricsSinks } from './metrics';
 export type { SyncMetricsSinks, SyncEnd } from '../workflows/sync-metrics-sink';
 export { loadWorkerConfig } from '../worker';
 export { createActivities, type Activities } from '../activities';
-export type { RequestRoute } from '../activities/types';
+export type { RequestRoute, TriggerAndAwaitInput, TriggerAndAwaitResult } from '../activities/types';
 export { LabelStudioClient, type LabelStudioClientOptions } from '../labelstudio/client';
 export { LabelStudioClientRegistry } from '../labelstudio/client-registry';
 export { LabelStudioError, type LabelStudioErrorKind } from '../labelstudio/errors';

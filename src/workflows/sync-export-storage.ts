@@ -16,7 +16,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import type { Activities, AwaitSyncEndResult, PollHeartbeat, ReadStorageOptions, RequestRoute, StorageRead, StorageRef, StorageSnapshot } from '../activities';
+import type {
+  Activities,
+  AwaitSyncEndInput,
+  AwaitSyncEndResult,
+  PollHeartbeat,
+  ReadStorageOptions,
+  RequestRoute,
+  StorageRead,
+  StorageRef,
+  StorageSnapshot,
+  TriggerAndAwaitHeartbeat,
+  TriggerSyncResult,
+} from '../activities';
 import type { EtaReport } from '../activities/sync-eta';
 import { DEFAULT_READ_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from '../config/timeouts';
 import { FailureType } from '../failure-types';
@@ -45,6 +57,13 @@ export const TRIGGER_NEVER_GUESSES_PATCH = 'lst-7-trigger-never-guesses';
  * new sync records one patch marker, not two.
  */
 export const LOCAL_FIRST_READ_PATCH = 'lst-9-local-first-read';
+
+/**
+ * From this id on, a sync without a request budget triggers and polls in one activity
+ * (triggerAndAwaitSync): one activity task, one workflow task and six history events fewer. It
+ * implies the local first read, so a new sync still records one patch marker.
+ */
+export const TRIGGER_AND_AWAIT_PATCH = 'lst-19-trigger-and-await';
 
 /**
  * A sync whose job died (Label Studio's health check failed it) counts its retry backoff from the job's
@@ -138,6 +157,8 @@ class SyncRun {
   private firstAttempts: number | null = null;
   /** The syncs this workflow's own POSTs started (their meta.attempts). */
   private readonly ownSyncs = new Set<number>();
+  /** The end triggerAndAwaitSync saw, for the attempt's wait to take. */
+  private endSeen: AwaitSyncEndResult | undefined;
   /** The previous sync's duration, seen in the read before this attempt's trigger. */
   private previousDurationMs: number | null = null;
   private verification: TargetVerification | undefined;
@@ -151,7 +172,8 @@ class SyncRun {
    * this sync goes there (the server dispatches them within the budget). Unset: the workflow's queue.
    */
   private requestQueue: string | undefined;
-  private readonly localFirstRead = patched(LOCAL_FIRST_READ_PATCH);
+  private readonly triggersAndAwaits = patched(TRIGGER_AND_AWAIT_PATCH);
+  private readonly localFirstRead = this.triggersAndAwaits || patched(LOCAL_FIRST_READ_PATCH);
   private readonly neverGuesses = this.localFirstRead || patched(TRIGGER_NEVER_GUESSES_PATCH);
 
   constructor(
@@ -186,7 +208,8 @@ class SyncRun {
         continue;
       }
       this.enter('waiting');
-      const { eta, deadForMs, ...end } = await this.awaitEnd();
+      const { eta, deadForMs, ...end } = this.endSeen ?? (await this.awaitEnd());
+      this.endSeen = undefined;
       this.latest = end;
       this.record(end.status, end, eta);
 
@@ -205,7 +228,15 @@ class SyncRun {
   }
 
   async cancelled(): Promise<CancelledFailure> {
-    if (this.phase === 'waiting') {
+    if (this.phase === 'syncing') {
+      // Whether its POST went out is the activity's to know; a count past the attempt's baseline says it did.
+      const baseline = this.latest!.attempts;
+      await this.lastLook();
+      if (this.latest!.attempts > baseline) {
+        this.adopt({ snapshot: this.latest!, posted: true, syncAttempt: this.latest!.attempts });
+        this.record('cancelled', this.latest);
+      }
+    } else if (this.phase === 'waiting') {
       if (this.neverGuesses) await this.lastLook();
       this.record('cancelled', this.latest);
     }
@@ -237,14 +268,12 @@ class SyncRun {
     this.enter('triggering');
     this.mode = 'triggered';
     if (endedWell(baseline) && baseline.duration) this.previousDurationMs = baseline.duration * 1000;
+    // Under a request budget the trigger stays its own activity: it runs ahead of the checks there.
+    if (this.triggersAndAwaits && this.requestQueue === undefined) return this.triggerAndAwait(baseline);
     try {
       const startToClose = TRIGGER_CALLS * this.responseTimeoutMs + CALL_MARGIN_MS;
       const priority = this.requestQueue === undefined ? undefined : taskPriority(this.ref.connection, TRIGGER_PRIORITY_KEY);
-      const triggered = await this.activities(TRIGGER_RETRY, startToClose, priority).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts });
-      this.latest = triggered.snapshot;
-      this.syncAttempt = triggered.syncAttempt;
-      this.ownSyncs.add(triggered.syncAttempt);
-      this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
+      this.adopt(await this.activities(TRIGGER_RETRY, startToClose, priority).triggerSync({ ref: this.ref, baselineAttempts: baseline.attempts }));
       return undefined;
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -260,6 +289,47 @@ class SyncRun {
       this.syncAttempt = baseline.attempts;
       this.record('failed', { ...baseline, traceback: cause.message });
       return cause.message;
+    }
+  }
+
+  /** The sync a trigger started, or found an earlier try's POST had started. */
+  private adopt(triggered: TriggerSyncResult): void {
+    this.latest = triggered.snapshot;
+    this.syncAttempt = triggered.syncAttempt;
+    this.ownSyncs.add(triggered.syncAttempt);
+    this.mode = triggered.posted ? 'triggered' : 'landed-earlier';
+  }
+
+  /**
+   * Triggers and polls in one activity. Its failures before the trigger had a result are the trigger's
+   * (permanent, out of time, or quick tries used up: read whether a POST landed); after it, they carry
+   * the result and are the poll's.
+   */
+  private async triggerAndAwait(baseline: StorageSnapshot): Promise<string | undefined> {
+    this.enter('syncing');
+    const { triggerAndAwaitSync } = proxyActivities<Activities>({
+      startToCloseTimeout: Math.max(TRIGGER_CALLS * this.responseTimeoutMs, READ_CALLS * this.readTimeoutMs) + CALL_MARGIN_MS,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+      scheduleToCloseTimeout: this.remaining(),
+      retry: this.pollRetry(),
+    });
+    try {
+      const { triggered, end } = await triggerAndAwaitSync({ ref: this.ref, baselineAttempts: baseline.attempts, ...this.pollInput() });
+      this.adopt(triggered);
+      this.endSeen = end;
+      return undefined;
+    } catch (err) {
+      if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+      const triggered = triggeredBefore(err);
+      if (triggered) {
+        this.adopt(triggered);
+        this.enter('waiting');
+        throw this.pollFailure(err);
+      }
+      if (ranOutOfTime(err)) throw this.timedOut();
+      const cause = err.cause;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable && cause.type !== FailureType.SyncTriggerGaveUp) throw this.labelStudioFailure(err);
+      return this.confirmTrigger(baseline, err);
     }
   }
 
@@ -369,32 +439,43 @@ class SyncRun {
       startToCloseTimeout: this.readStartToClose(),
       heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
       scheduleToCloseTimeout: this.remaining(),
-      // no maximumAttempts: the overall timeout ends the poll
-      retry: { initialInterval: Math.min(POLL_RECOVERY_MAX_MS, this.cfg.poll.initialMs), backoffCoefficient: 2, maximumInterval: Math.min(POLL_RECOVERY_MAX_MS, this.cfg.poll.maxMs) },
+      retry: this.pollRetry(),
     });
     try {
-      return await awaitSyncEnd({
-        ref: this.ref,
-        syncAttempt: this.syncAttempt!,
-        stallTimeoutMs: this.cfg.stallTimeoutMs,
-        poll: this.cfg.poll,
-        previousDurationMs: this.previousDurationMs,
-        ...(this.cfg.unreachableTimeoutMs !== undefined && { unreachableTimeoutMs: this.cfg.unreachableTimeoutMs }),
-      });
+      return await awaitSyncEnd({ ref: this.ref, syncAttempt: this.syncAttempt!, ...this.pollInput() });
     } catch (err) {
       if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-      if (ranOutOfTime(err)) {
-        this.latest = lastPolled(err) ?? this.latest;
-        throw this.timedOut();
-      }
-      if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.SyncStalled) {
-        const snapshot = (err.cause.details?.[0] as StorageSnapshot | undefined) ?? this.latest;
-        this.latest = snapshot;
-        this.record('stalled', snapshot);
-        throw this.fail('stalled', FailureType.SyncStalled, err.cause.message);
-      }
-      throw this.labelStudioFailure(err);
+      throw this.pollFailure(err);
     }
+  }
+
+  /** The poll's retries space only the checks that set no delay themselves; no maximumAttempts: the overall timeout ends the poll. */
+  private pollRetry(): RetryPolicy {
+    return { initialInterval: Math.min(POLL_RECOVERY_MAX_MS, this.cfg.poll.initialMs), backoffCoefficient: 2, maximumInterval: Math.min(POLL_RECOVERY_MAX_MS, this.cfg.poll.maxMs) };
+  }
+
+  private pollInput(): Omit<AwaitSyncEndInput, 'ref' | 'syncAttempt'> {
+    return {
+      stallTimeoutMs: this.cfg.stallTimeoutMs,
+      poll: this.cfg.poll,
+      previousDurationMs: this.previousDurationMs,
+      ...(this.cfg.unreachableTimeoutMs !== undefined && { unreachableTimeoutMs: this.cfg.unreachableTimeoutMs }),
+    };
+  }
+
+  /** How a poll that did not see the end ends the sync: timed out, stalled, or Label Studio's error. */
+  private pollFailure(err: ActivityFailure): ApplicationFailure {
+    if (ranOutOfTime(err)) {
+      this.latest = lastPolled(err) ?? this.latest;
+      return this.timedOut();
+    }
+    if (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.SyncStalled) {
+      const snapshot = (err.cause.details?.[0] as StorageSnapshot | undefined) ?? this.latest;
+      this.latest = snapshot;
+      this.record('stalled', snapshot);
+      return this.fail('stalled', FailureType.SyncStalled, err.cause.message);
+    }
+    return this.labelStudioFailure(err);
   }
 
   private async backOffOrGiveUp(end: Pick<StorageSnapshot, 'status' | 'traceback'>, deadForMs?: number): Promise<void> {
@@ -594,6 +675,18 @@ function lastPolled(err: ActivityFailure): StorageSnapshot | undefined {
   if (cause instanceof TimeoutFailure) return (cause.lastHeartbeatDetails as PollHeartbeat | undefined)?.snapshot;
   if (cause instanceof ApplicationFailure && cause.type === FailureType.SyncStillRunning) return cause.details?.[0] as StorageSnapshot | undefined;
   return undefined;
+}
+
+/**
+ * What triggerAndAwaitSync's trigger had started when the activity failed after it: the last detail of
+ * its failure, or, when the overall timeout cut a try, of its last heartbeat.
+ */
+function triggeredBefore(err: ActivityFailure): TriggerSyncResult | undefined {
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return (cause.lastHeartbeatDetails as TriggerAndAwaitHeartbeat | undefined)?.triggered;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const last = cause.details?.at(-1) as Pick<TriggerAndAwaitHeartbeat, 'triggered'> | undefined;
+  return typeof last === 'object' && last !== null ? last.triggered : undefined;
 }
 
 /** A failed sync's meta.duration is 0 (Label Studio measures it from time_failure), so only these say how long one takes. */

@@ -46,7 +46,8 @@ export interface SyncReport {
   verification?: TargetVerification;
 }
 
-export type SyncPhase = 'reading' | 'triggering' | 'waiting' | 'backing-off' | 'done';
+/** `syncing`: triggering and waiting in one activity, whose progress the workflow learns at its end. */
+export type SyncPhase = 'reading' | 'triggering' | 'syncing' | 'waiting' | 'backing-off' | 'done';
 
 /** What the `syncState` query answers while the workflow runs. */
 export interface SyncState {

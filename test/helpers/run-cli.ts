@@ -32,8 +32,8 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 export interface SpawnedCli {
   /** Sends a signal to the CLI process. */
   kill(signal: NodeJS.Signals): void;
-  /** Resolves once stderr has shown this text. */
-  stderrShows(text: string): Promise<void>;
+  /** Resolves once stderr has shown this text (or a match of this pattern). */
+  stderrShows(text: string | RegExp): Promise<void>;
   done: Promise<CliRun>;
 }
 
@@ -49,11 +49,12 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs 
   });
   let stdout = '';
   let stderr = '';
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const waiters: Array<{ text: string | RegExp; resolve: () => void }> = [];
+  const shows = (text: string | RegExp) => (typeof text === 'string' ? stderr.includes(text) : text.test(stderr));
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
-    for (const w of waiters.filter((w) => stderr.includes(w.text))) w.resolve();
+    for (const w of waiters.filter((w) => shows(w.text))) w.resolve();
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const done = new Promise<CliRun>((resolve, reject) => {
@@ -67,9 +68,9 @@ export function spawnCli(args: string[], env: Record<string, string>, timeoutMs 
     kill: (signal) => void child.kill(signal),
     stderrShows: (text) =>
       new Promise<void>((resolve, reject) => {
-        if (stderr.includes(text)) return resolve();
+        if (shows(text)) return resolve();
         waiters.push({ text, resolve });
-        void done.then((run) => reject(new Error(`the CLI exited (${run.code}) before printing ${JSON.stringify(text)}:\n${run.stderr}`)));
+        void done.then((run) => reject(new Error(`the CLI exited (${run.code}) before printing ${typeof text === 'string' ? JSON.stringify(text) : String(text)}:\n${run.stderr}`)));
       }),
     done,
   };

@@ -17,7 +17,7 @@ export interface PropertyEnv {
   sim: LabelStudioSimulator;
   client: Client;
   taskQueue: string;
-  /** The worker's name for the simulator's connection. */
+  /** The worker's name for the simulator's connection (see propertyConnections). */
   connection: string;
   crashes: WorkerCrashes;
 }
@@ -39,11 +39,21 @@ export interface Verdict {
 }
 
 /**
- * The worker's connection to the simulator: short timeouts, so settle waits are short too; the calls go
- * through the budget queue, as by default, at a budget the schedules never wait on.
+ * The worker's connections to the simulator, short timeouts so settle waits are short too: `name`
+ * without a request budget (a sync triggers and polls in one activity) and `name`-budgeted, whose
+ * calls go through its budget queue (the trigger and the poll apart), at a budget no schedule waits on.
+ * A schedule says which it syncs through.
  */
-export function propertyConnection(name: string, sim: LabelStudioSimulator): LabelStudioConnection {
-  return { name, baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 1_000, responseTimeoutMs: RESPONSE_TIMEOUT_MS, requestsPerSecond: 1_000 };
+export function propertyConnections(name: string, sim: LabelStudioSimulator): LabelStudioConnection[] {
+  const connection = { name, baseUrl: sim.url, apiKey: sim.legacyToken, connectTimeoutMs: 1_000, responseTimeoutMs: RESPONSE_TIMEOUT_MS };
+  return [
+    { ...connection, requestsPerSecond: 'unlimited' },
+    { ...connection, name: budgetedConnection(name), requestsPerSecond: 1_000 },
+  ];
+}
+
+function budgetedConnection(name: string): string {
+  return `${name}-budgeted`;
 }
 
 const STORAGE_TYPE = 'gcs' as const;
@@ -127,7 +137,8 @@ function prepare(env: PropertyEnv, schedule: Schedule): number {
 type End = { report?: SyncReport; lost?: true; error?: string };
 
 async function runOne(env: PropertyEnv, schedule: Schedule, storageId: number): Promise<End> {
-  const input = { connection: env.connection, storageType: STORAGE_TYPE, storageId, policy: { ...POLICY, ...schedule.policy } };
+  const connection = schedule.budgeted ? budgetedConnection(env.connection) : env.connection;
+  const input = { connection, storageType: STORAGE_TYPE, storageId, policy: { ...POLICY, ...schedule.policy } };
   let timer: NodeJS.Timeout | undefined;
   const lost = new Promise<End>((resolve) => {
     timer = setTimeout(() => resolve({ lost: true }), LOST_AFTER_MS);

@@ -21,8 +21,10 @@ export interface Schedule {
   post: Step[];
   /** For the storage's GETs (reads, landing checks and polls), in order. */
   get: Step[];
-  /** Tries of the trigger activity (1-based, counted over the whole workflow) whose worker dies once its POST has left. */
+  /** Tries of the trigger (1-based, counted over the whole workflow) whose worker dies once its POST has left. */
   crashes: number[];
+  /** Synced through a connection with a request budget: trigger and poll are two activities on its queue. */
+  budgeted: boolean;
 }
 
 const gatewayStatus = fc.constantFrom<502 | 503 | 504>(502, 503, 504);
@@ -97,6 +99,7 @@ export const schedule: fc.Arbitrary<Schedule> = fc.record({
   get: fc.array(step, { maxLength: 4 }),
   // A crash costs the heartbeat timeout (10 s): one schedule in about eight gets one.
   crashes: fc.oneof({ arbitrary: fc.constant<number[]>([]), weight: 7 }, { arbitrary: fc.integer({ min: 1, max: 4 }).map((n) => [n]), weight: 1 }),
+  budgeted: fc.boolean(),
 });
 
 /**

@@ -1,5 +1,5 @@
-// "A worker killed mid-call", emulated in process: the trigger activity's try dies once its POST has
-// reached Label Studio. A real SIGKILL is covered by the chaos bench (bench/chaos); this costs no
+// "A worker killed mid-call", emulated in process: a trigger's try (triggerSync's, or
+// triggerAndAwaitSync's before its trigger had a result) dies once its POST has reached Label Studio. A real SIGKILL is covered by the chaos bench (bench/chaos); this costs no
 // process restart, so hundreds of schedules can have one.
 //
 // Why it is faithful: what the workflow and the next try can observe of a killed worker is
@@ -16,7 +16,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import type { LabelStudioSimulator } from '../../src/simulator';
-import type { TriggerSyncInput } from '../../src/activities';
+import type { TriggerAndAwaitHeartbeat, TriggerSyncInput } from '../../src/activities';
 
 export class WorkerCrashes {
   /** Per storage id: the trigger tries to kill, and how many tries have started. */
@@ -42,7 +42,7 @@ export class WorkerCrashes {
   });
 
   private async execute(ctx: Context, input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    if (ctx.info.activityType !== 'triggerSync') return next(input);
+    if (!isTriggerTry(ctx)) return next(input);
     const { ref } = input.args[0] as TriggerSyncInput;
     const plan = this.plans.get(ref.id);
     if (!plan) return next(input);
@@ -73,6 +73,13 @@ export class WorkerCrashes {
       this.hanging.add(end);
     });
   }
+}
+
+/** A try that may post: triggerSync's, or triggerAndAwaitSync's while its heartbeat holds no trigger result. */
+function isTriggerTry(ctx: Context): boolean {
+  const { activityType, heartbeatDetails } = ctx.info;
+  if (activityType === 'triggerSync') return true;
+  return activityType === 'triggerAndAwaitSync' && (heartbeatDetails as TriggerAndAwaitHeartbeat | undefined)?.triggered === undefined;
 }
 
 function sleep(ms: number): Promise<void> {
