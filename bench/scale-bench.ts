@@ -118,8 +118,9 @@ async function runOnce(spec: RunSpec) {
     // back to the shared queue, behind every new sync's first task.
     const late = handles.filter((_, i) => detection[i]! > LATE_MS);
     const lateAfterStickyTimeout = (await mapLimit(late, 20, stickyTimedOut)).filter(Boolean).length;
-    const firstTask = await mapLimit(handles.slice(0, FIRST_TASK_SAMPLE), 20, firstTaskMs);
-    const newSyncFirstTask = await mapLimit(probes, 20, firstTaskMs);
+    const sample = await mapLimit(handles.slice(0, FIRST_TASK_SAMPLE), 20, historyFacts);
+    const firstTask = sample.map((f) => f.firstTaskMs);
+    const newSyncFirstTask = (await mapLimit(probes, 20, historyFacts)).map((f) => f.firstTaskMs);
     const rss = children.map((c) => peakRssMiB(c.pid!));
     return {
       server: args.label,
@@ -132,6 +133,7 @@ async function runOnce(spec: RunSpec) {
       'syncs/s': ((spec.syncs + PROBES) / (elapsed / 1000)).toFixed(1),
       'worker RSS peak MiB': rss.map((r) => r.toFixed(0)).join(' / '),
       'server CPU ms/sync': serverPids.length ? (cpu / (spec.syncs + PROBES)).toFixed(0) : '-',
+      'history events/sync (min / mean)': `${Math.min(...sample.map((f) => f.events))} / ${(sample.reduce((n, f) => n + f.events, 0) / sample.length).toFixed(1)}`,
       'detect p50 s': seconds(quantile(detection, 0.5)),
       'p95 s': seconds(quantile(detection, 0.95)),
       'p99 s': seconds(quantile(detection, 0.99)),
@@ -193,11 +195,11 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-/** From the workflow's start to its first workflow task starting. */
-async function firstTaskMs(h: WorkflowHandle): Promise<number> {
+/** How long the workflow waited for its first workflow task, and how many events its history holds. */
+async function historyFacts(h: WorkflowHandle): Promise<{ firstTaskMs: number; events: number }> {
   const events = (await h.fetchHistory()).events ?? [];
   const at = (type: string) => events.find((e) => String(e.eventType) === type || e.eventType === eventTypeNumber(type));
-  return millis(at('WORKFLOW_TASK_STARTED')?.eventTime) - millis(at('WORKFLOW_EXECUTION_STARTED')?.eventTime);
+  return { firstTaskMs: millis(at('WORKFLOW_TASK_STARTED')?.eventTime) - millis(at('WORKFLOW_EXECUTION_STARTED')?.eventTime), events: events.length };
 }
 
 /** Whether one of the workflow's tasks timed out before a worker took it (a sticky queue's schedule-to-start). */
