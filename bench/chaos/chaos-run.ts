@@ -234,6 +234,9 @@ function workerEnv(sims: Record<Edition, LabelStudioSimulator>, address: string,
     LABEL_STUDIO_ENTERPRISE_API_KEY: sims.enterprise.legacyToken,
     LABEL_STUDIO_COMMUNITY_URL: sims.community.url,
     LABEL_STUDIO_COMMUNITY_API_KEY: sims.community.legacyToken,
+    // Both ways a sync runs: Enterprise's within the default request budget (trigger and checks apart, on
+    // its budget queue), Community's without one (trigger and checks in one activity).
+    LABEL_STUDIO_COMMUNITY_REQUESTS_PER_SECOND: 'unlimited',
     LABEL_STUDIO_RESPONSE_TIMEOUT_MS: String(RESPONSE_TIMEOUT_MS),
     LABEL_STUDIO_CONNECT_TIMEOUT_MS: '2000',
   };
