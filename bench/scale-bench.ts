@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     'burst-priority': { type: 'string', default: String(SYNC_PRIORITY.batch) },
     /** The connection's request budget (requests per second, or unlimited): the peak per second is measured at the simulator. */
     budget: { type: 'string', default: 'unlimited' },
+    /** NODE_OPTIONS of the worker processes only (V8 heap flags, to see what they do to memory). */
+    'worker-node-options': { type: 'string' },
   },
 });
 
@@ -127,6 +129,7 @@ async function runOnce(spec: RunSpec) {
       syncs: spec.syncs,
       workers: spec.workers,
       ...(args.tuning !== '{}' && { tuning: args.tuning }),
+      ...(args['worker-node-options'] !== undefined && { 'worker NODE_OPTIONS': args['worker-node-options'] }),
       'burst priority': args['burst-priority'],
       'LS budget req/s': args.budget,
       'LS req/s mean / peak': `${(sim.requests.length / (elapsed / 1000)).toFixed(1)} / ${sim.peakRequestsPerSecond()}`,
@@ -162,6 +165,7 @@ function startWorker(spec: RunSpec, sim: LabelStudioSimulator, taskQueue: string
       SCALE_BUNDLE: spec.bundlePath,
       SCALE_TUNING: args.tuning,
       SCALE_BUDGET: args.budget,
+      ...(args['worker-node-options'] !== undefined && { NODE_OPTIONS: args['worker-node-options'] }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -3,9 +3,10 @@
 # on (a) the Temporal dev server and (b) with --postgres, a real Temporal server (built from the Go module
 # proxy) on PostgreSQL (Debian's), both started here and stopped on exit.
 #   bash scripts/scale-bench.sh [--syncs 100,1000] [--workers 1,2] [--postgres] [--no-dev] [--tuning JSON] [--burst-priority 4]
+#     [--worker-node-options '--max-old-space-size=160'] (NODE_OPTIONS of the worker processes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SYNCS=100,1000 WORKERS=1,2 POSTGRES=0 DEV=1 TUNING='{}' BURST_PRIORITY=4
+SYNCS=100,1000 WORKERS=1,2 POSTGRES=0 DEV=1 TUNING='{}' BURST_PRIORITY=4 NODE_OPTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --syncs) SYNCS=$2; shift ;;
@@ -14,6 +15,7 @@ while [ $# -gt 0 ]; do
     --no-dev) DEV=0 ;;
     --tuning) TUNING=$2; shift ;;
     --burst-priority) BURST_PRIORITY=$2; shift ;;
+    --worker-node-options) NODE_OPTS=("--worker-node-options=$2"); shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -24,7 +26,7 @@ BIN=${LST_TEMPORAL_BIN:-$HOME/.cache/label-studio-temporal/temporal-server-$TEMP
 bash scripts/install.sh >/dev/null
 
 if [ "$DEV" = 1 ]; then
-  nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --burst-priority "$BURST_PRIORITY"
+  nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --burst-priority "$BURST_PRIORITY" "${NODE_OPTS[@]}"
 fi
 [ "$POSTGRES" = 1 ] || exit 0
 
@@ -84,5 +86,5 @@ npx tsx -e 'import { SEARCH_ATTRIBUTE_DEFINITIONS as d } from "./src/workflows/s
     "$TEMPORAL" operator search-attribute create --address "127.0.0.1:$FE_PORT" --namespace default --name "$name" --type "$type" >/dev/null
   done
 sleep 12 # the namespace reaches every service's cache
-nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --burst-priority "$BURST_PRIORITY" --address "127.0.0.1:$FE_PORT" \
+nice -n 10 npx tsx bench/scale-bench.ts --syncs "$SYNCS" --workers "$WORKERS" --tuning "$TUNING" --burst-priority "$BURST_PRIORITY" "${NODE_OPTS[@]}" --address "127.0.0.1:$FE_PORT" \
   --server-match "$BIN/server,postgres: temporal,$WORK/pg" --label "Temporal $TEMPORAL_VERSION + PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
