@@ -4,6 +4,7 @@ import { awaitSyncReport, startStorageSync } from '../src/client/sync-client';
 import type { LabelStudioSimulator } from '../src/simulator';
 import type { SyncProjectExportsInput } from '../src/schema/project-sync-input';
 import { PROJECT_SYNC_FAILED } from '../src/workflows/project-sync-report';
+import { recordHistory } from './helpers/record-history';
 import { rejectionOf } from './helpers/rejection';
 import { startSimulator, startWorkerFor } from './helpers/simulated-label-studio';
 import { FAST, syncInput } from './helpers/sync-run';
@@ -24,8 +25,8 @@ describe('syncProjectExports', () => {
     await sim?.close();
   });
 
-  const fanOut = (input: Omit<SyncProjectExportsInput, 'policy' | 'connection'>) =>
-    runProjectSync(t.client, { ...input, connection: TEST_CONNECTION, policy: { ...FAST, maxAttempts: 1 } }, { taskQueue: t.taskQueue });
+  const fanOut = (input: Omit<SyncProjectExportsInput, 'policy' | 'connection'>, workflowId?: string) =>
+    runProjectSync(t.client, { ...input, connection: TEST_CONNECTION, policy: { ...FAST, maxAttempts: 1 } }, { taskQueue: t.taskQueue, workflowId });
 
   const fanOutError = (promise: Promise<unknown>) => rejectionOf(promise, ProjectSyncError);
 
@@ -45,7 +46,8 @@ describe('syncProjectExports', () => {
       const running = ids.filter(([type, id]) => ['queued', 'in_progress'].includes(sim.storage(type, id)['status'] as string)).length;
       maxRunning = Math.max(maxRunning, running);
     }, 10);
-    const report = await fanOut({ project, concurrency: 2, failOn: 'none' }).finally(() => clearInterval(sampler));
+    const workflowId = `fan-out-mixed-${TEST_CONNECTION}`;
+    const report = await fanOut({ project, concurrency: 2, failOn: 'none' }, workflowId).finally(() => clearInterval(sampler));
 
     expect(report.outcome).toBe('partial');
     expect(report.counts).toEqual({ total: 5, succeeded: 2, failed: 2, skipped: 1 });
@@ -58,6 +60,7 @@ describe('syncProjectExports', () => {
     expect(byId.get(errs)).toMatchObject({ result: 'failed', error: { type: 'SyncCompletedWithErrors' }, report: { outcome: 'completed_with_errors' } });
     expect(byId.get(off)).toMatchObject({ result: 'skipped', report: null });
     expect(byId.get(ok1)!.workflowId).toBe(`label-studio-sync/${TEST_CONNECTION}/s3/${ok1}`);
+    await recordHistory(t.client.workflow.getHandle(workflowId), 'fan-out-listed-locally');
     for (const [type, id] of ids) expect(sim.syncsStarted(type, id)).toBe(type === 'localfiles' ? 0 : 1);
     expect(maxRunning).toBe(2);
   });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProjectSync } from '../src/client/project-sync-client';
 import { awaitSyncReport } from '../src/client/sync-client';
 import type { LabelStudioSimulator } from '../src/simulator';
 import { budgetedQueue } from '../src/labelstudio/client-registry';
 import { syncWorkflowId } from '../src/workflows/workflow-ids';
 import { recordHistory } from './helpers/record-history';
 import { startSimulator } from './helpers/simulated-label-studio';
-import { startSync } from './helpers/sync-run';
+import { FAST, startSync } from './helpers/sync-run';
 import { labelStudioConnection, startTestWorker, TEST_CONNECTION, type TestTemporal } from './helpers/temporal';
 
 const BUDGET = 9;
@@ -54,5 +55,18 @@ describe('request budget', () => {
     expect(priorities[1]).toBe(1);
     expect(priorities[2]).not.toBe(1); // the checks inherit the workflow's
     await recordHistory(handle, 'completed-budgeted-apart');
+  });
+
+  it('lists a project fan-out\'s storages on the connection\'s queue, its first try naming the queue without a request', async () => {
+    const project = 40;
+    sim.addStorage({ type: 's3', project, script: [{ status: 'completed', runMs: 200 }] });
+    const from = sim.requests.length;
+    const report = await runProjectSync(a.client, { connection: TEST_CONNECTION, project, policy: FAST }, { taskQueue: a.taskQueue, workflowId: `fan-out-${TEST_CONNECTION}` });
+    expect(report.counts).toMatchObject({ total: 1, succeeded: 1 });
+    const history = await a.client.workflow.getHandle(`fan-out-${TEST_CONNECTION}`).fetchHistory();
+    const listings = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'listExportStorages' ? [e.activityTaskScheduledEventAttributes] : []));
+    expect(listings.map((l) => l.taskQueue?.name)).toEqual([budgetedQueue(a.taskQueue, TEST_CONNECTION)]);
+    expect(sim.requests.slice(from).filter((r) => r.path === `/api/storages/export?project=${project}`)).toHaveLength(1);
+    await recordHistory(a.client.workflow.getHandle(`fan-out-${TEST_CONNECTION}`), 'fan-out-budgeted');
   });
 });

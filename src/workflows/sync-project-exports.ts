@@ -3,7 +3,10 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -33,10 +36,18 @@ import { syncStorageAsChild } from './sync-storage-child';
 import { storageKey, syncWorkflowId } from './workflow-ids';
 import { declareVersioningBehavior } from './versioning-behavior';
 
-const { listExportStorages } = proxyActivities<Activities>({
+/**
+ * From this id on, the listing's first try is a local activity that, when the connection has a request
+ * budget, lists nothing and names the budget queue: the listing then runs there, within the budget (a
+ * nightly schedule fans out over many projects at once). Without a budget it lists: one event, not six.
+ */
+export const ROUTED_LISTING_PATCH = 'lst-19-routed-listing';
+
+const LISTING = {
   startToCloseTimeout: '5m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
-});
+} as const;
+const { listExportStorages: listLocally } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 1 } });
 
 /**
  * Syncs a project's export storages (those the filters select), each as its own syncExportStorage
@@ -97,10 +108,23 @@ declareVersioningBehavior(syncProjectExports, 'AUTO_UPGRADE');
 
 async function list(cfg: ResolvedProjectSyncInput): Promise<StorageSummary[]> {
   try {
-    return await listExportStorages(cfg.list);
+    let taskQueue: string | undefined;
+    if (patched(ROUTED_LISTING_PATCH)) {
+      try {
+        const listed = await listLocally(cfg.list, { routed: true });
+        if (Array.isArray(listed)) return listed;
+        taskQueue = listed.requestQueue;
+      } catch (err) {
+        // A try that failed for a reason that may pass hands over to the activity and its retries.
+        const failure = err instanceof ActivityFailure ? err.cause : err;
+        if (isCancellation(err) || (failure instanceof ApplicationFailure && failure.nonRetryable)) throw err;
+      }
+    }
+    return await proxyActivities<Activities>({ ...LISTING, ...(taskQueue && { taskQueue }) }).listExportStorages(cfg.list);
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    const cause = err.cause;
+    // A local activity's failure can reach the workflow bare, not wrapped in an ActivityFailure.
+    if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
+    const cause = err instanceof ActivityFailure ? err.cause : err;
     throw ApplicationFailure.create({
       type: cause instanceof ApplicationFailure && cause.type ? cause.type : FailureType.LabelStudio,
       nonRetryable: true,
